@@ -1,0 +1,1 @@
+"""Gosportal: the citizen cabinet of a state-services portal."""

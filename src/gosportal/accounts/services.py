@@ -1,0 +1,33 @@
+"""Writers of accounts: every change of a User goes through here."""
+
+from django.db import transaction
+
+from gosportal.accounts.models import User, email_index, phone_index
+from gosportal.core import audit
+from gosportal.core.errors import Conflict, InvalidInput
+from gosportal.core.events import Event, emit
+from gosportal.core.validators import normalize_phone
+
+
+@transaction.atomic
+def create_user(*, email=None, phone=None, password=None, **extra) -> User:
+    """Create an account with a unique phone and/or e-mail; audited and announced."""
+    if not email and not phone:
+        raise InvalidInput("Укажите телефон или электронную почту.", field="phone")
+    if phone:
+        phone = normalize_phone(phone)
+        if User.objects.filter(phone_index=phone_index(phone)).exists():
+            raise Conflict("Этот номер телефона уже используется.", field="phone")
+    if email:
+        email = User.objects.normalize_email(email.strip())
+        if User.objects.filter(email_index=email_index(email)).exists():
+            raise Conflict("Этот адрес электронной почты уже используется.", field="email")
+    user = User(email=email or None, phone=phone or None, **extra)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    audit.record("accounts.user_created", obj=user, details={"level": user.level, "kind": user.kind})
+    emit(Event("accounts.user_created", {"user_id": user.pk}))
+    return user

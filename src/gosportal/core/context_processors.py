@@ -1,0 +1,11 @@
+"""Values every page needs: portal name, hotline, the current path for the language switch."""
+
+from django.conf import settings
+
+
+def portal(request):
+    return {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "HOTLINE_PHONE": settings.HOTLINE_PHONE,
+        "DEV_OUTBOX_ENABLED": settings.DEV_OUTBOX_ENABLED,
+    }

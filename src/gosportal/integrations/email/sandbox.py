@@ -1,0 +1,32 @@
+"""E-mail backend for local runs: messages go into the sandbox outbox table.
+
+Production uses Django's SMTP backend (EMAIL_BACKEND); tests of that path talk to a
+real SMTP server started by the test.
+"""
+
+import uuid
+
+from django.core.mail.backends.base import BaseEmailBackend
+
+from gosportal.integrations.models import SandboxMessage
+
+
+class CapturingEmailBackend(BaseEmailBackend):
+    def send_messages(self, email_messages) -> int:
+        sent = 0
+        for message in email_messages:
+            html = ""
+            for content, mimetype in getattr(message, "alternatives", []) or []:
+                if mimetype == "text/html":
+                    html = content
+            SandboxMessage.objects.create(
+                channel=SandboxMessage.Channel.EMAIL,
+                provider_id=uuid.uuid4().hex,
+                recipient=", ".join(message.recipients()),
+                subject=message.subject[:300],
+                body=message.body,
+                html_body=html,
+                status=SandboxMessage.Status.DELIVERED,
+            )
+            sent += 1
+        return sent

@@ -1,0 +1,31 @@
+"""The SMS gateway interface (SMS operator)."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class SmsError(Exception):
+    """The gateway refused the message. ``temporary`` errors may succeed on a retry."""
+
+    def __init__(self, reason: str, *, temporary: bool):
+        self.reason = reason
+        self.temporary = temporary
+        super().__init__(reason)
+
+
+@dataclass(frozen=True)
+class SmsReceipt:
+    provider_id: str
+    status: str  # "delivered", "sending"
+
+
+class SmsGateway(Protocol):
+    def send(self, *, to: str, text: str) -> SmsReceipt:
+        """Send ``text`` to an E.164 number; raise ``SmsError`` when refused."""
+        ...
+
+
+def get_sms_gateway() -> SmsGateway:
+    from gosportal.integrations import adapter
+
+    return adapter("SMS_GATEWAY")

@@ -1,0 +1,24 @@
+"""Root URL configuration."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from gosportal.integrations import views as integration_views
+
+admin.site.site_header = settings.PORTAL_NAME
+admin.site.site_title = settings.PORTAL_NAME
+
+urlpatterns = [
+    path("", include("gosportal.core.urls")),
+    path("accounts/", include("gosportal.accounts.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("dev/outbox/", integration_views.dev_outbox, name="dev_outbox"),
+]
+
+handler400 = "gosportal.core.views.bad_request"
+handler403 = "gosportal.core.views.permission_denied"
+handler404 = "gosportal.core.views.page_not_found"
+handler500 = "gosportal.core.views.server_error"
