@@ -217,6 +217,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
@@ -235,7 +236,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
 # E-mail: captured into the sandbox outbox locally; SMTP in production.
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "gosportal.integrations.email.sandbox.CapturingEmailBackend")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND", "gosportal.integrations.email.sandbox.CapturingEmailBackend"
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -262,7 +265,10 @@ OTP = {
     "MAX_ATTEMPTS": env_int("OTP_MAX_ATTEMPTS", 3),
     "RESEND_COOLDOWN_SECONDS": env_int("OTP_RESEND_COOLDOWN_SECONDS", 60),
     # (window seconds, codes allowed) per destination, across accounts.
-    "DESTINATION_LIMITS": [(15 * 60, env_int("OTP_PER_15MIN", 5)), (86400, env_int("OTP_PER_DAY", 10))],
+    "DESTINATION_LIMITS": [
+        (15 * 60, env_int("OTP_PER_15MIN", 5)),
+        (86400, env_int("OTP_PER_DAY", 10)),
+    ],
     "IP_LIMIT": (3600, env_int("OTP_PER_IP_HOUR", 20)),
     "LOCK_AFTER_FAILURES": env_int("OTP_LOCK_AFTER_FAILURES", 10),
     "LOCK_SECONDS": env_int("OTP_LOCK_SECONDS", 15 * 60),

@@ -13,9 +13,21 @@ class UserAdmin(admin.ModelAdmin):
     search_help_text = _("Точный телефон, адрес электронной почты или идентификатор.")
     readonly_fields = ["public_id", "date_joined", "last_login", "password"]
     fields = [
-        "public_id", "phone", "email", "email_confirmed", "display_name", "level", "kind",
-        "is_active", "is_staff", "is_superuser", "groups", "user_permissions",
-        "date_joined", "last_login", "password",
+        "public_id",
+        "phone",
+        "email",
+        "email_confirmed",
+        "display_name",
+        "level",
+        "kind",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+        "date_joined",
+        "last_login",
+        "password",
     ]
     filter_horizontal = ["groups", "user_permissions"]
 

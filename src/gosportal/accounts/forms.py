@@ -33,5 +33,7 @@ class LoginForm(forms.Form):
         if login and password:
             self.user = authenticate(self.request, username=login, password=password)
             if self.user is None:
-                raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+                raise forms.ValidationError(
+                    self.error_messages["invalid_login"], code="invalid_login"
+                )
         return cleaned

@@ -52,17 +52,19 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     phone = EncryptedCharField(_("мобильный телефон"), max_length=16, null=True, blank=True)
-    phone_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    phone_index = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     email = EncryptedCharField(_("электронная почта"), max_length=254, null=True, blank=True)
-    email_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    email_index = models.CharField(
+        max_length=64, null=True, blank=True, unique=True, editable=False
+    )
     email_confirmed = models.BooleanField(_("почта подтверждена"), default=False)
     display_name = models.CharField(_("как обращаться"), max_length=150, blank=True)
     level = models.CharField(
         _("уровень"), max_length=20, choices=Level.choices, default=Level.SIMPLIFIED
     )
-    kind = models.CharField(
-        _("тип"), max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL
-    )
+    kind = models.CharField(_("тип"), max_length=20, choices=Kind.choices, default=Kind.INDIVIDUAL)
     is_active = models.BooleanField(_("активна"), default=True)
     is_staff = models.BooleanField(_("доступ к администрированию"), default=False)
     date_joined = models.DateTimeField(_("дата регистрации"), default=timezone.now)

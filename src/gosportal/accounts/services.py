@@ -28,6 +28,8 @@ def create_user(*, email=None, phone=None, password=None, **extra) -> User:
     else:
         user.set_unusable_password()
     user.save()
-    audit.record("accounts.user_created", obj=user, details={"level": user.level, "kind": user.kind})
+    audit.record(
+        "accounts.user_created", obj=user, details={"level": user.level, "kind": user.kind}
+    )
     emit(Event("accounts.user_created", {"user_id": user.pk}))
     return user

@@ -34,7 +34,9 @@ def login_view(request):
         ratelimit.check(f"login:acct-ip:{login_key}:{request.client_ip}", "5/15m")
         if form.is_valid():
             auth_login(request, form.user)  # rotates the session id
-            audit.record("accounts.login_succeeded", actor=form.user, details={"method": "password"})
+            audit.record(
+                "accounts.login_succeeded", actor=form.user, details={"method": "password"}
+            )
             return redirect(_safe_next(request))
         audit.record("accounts.login_failed", details={"method": "password"})
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})

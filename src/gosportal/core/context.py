@@ -13,8 +13,10 @@ class RequestContext:
     acting_for_id: int | None = None
 
 
+# RequestContext is frozen, so sharing one default instance is safe.
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "gosportal_request_context", default=RequestContext()
+    "gosportal_request_context",
+    default=RequestContext(),  # noqa: B039
 )
 
 

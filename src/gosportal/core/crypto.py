@@ -41,7 +41,9 @@ def _parse_keys(spec: str) -> tuple[str, dict[str, bytes]]:
         try:
             key = base64.b64decode(encoded, validate=True)
         except binascii.Error as exc:
-            raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key {key_id} is not base64.") from exc
+            raise ImproperlyConfigured(
+                f"FIELD_ENCRYPTION_KEYS: key {key_id} is not base64."
+            ) from exc
         if len(key) != 32:
             raise ImproperlyConfigured(f"FIELD_ENCRYPTION_KEYS: key {key_id} must be 32 bytes.")
         if key_id in keys:

@@ -132,7 +132,5 @@ class OneTimeCodeLock(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["purpose", "destination_index"], name="otp_lock_unique"
-            )
+            models.UniqueConstraint(fields=["purpose", "destination_index"], name="otp_lock_unique")
         ]

@@ -252,7 +252,9 @@ def check_name_part(value: str, *, label=None) -> str:
     cleaned = re.sub(r"\s+", " ", str(value or "")).strip()
     what = label or _("Имя")
     if not cleaned:
-        raise ValidationError(_("%(field)s: заполните поле.") % {"field": what}, code="name_required")
+        raise ValidationError(
+            _("%(field)s: заполните поле.") % {"field": what}, code="name_required"
+        )
     if len(cleaned) > 100:
         raise ValidationError(
             _("%(field)s: не длиннее 100 символов.") % {"field": what}, code="name_length"

@@ -51,7 +51,11 @@ def readyz(request):
     """Database, cache and task backend all answer; 503 names the one that does not."""
     checks = {}
     healthy = True
-    for name, probe in (("database", _check_database), ("cache", _check_cache), ("tasks", _check_tasks)):
+    for name, probe in (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("tasks", _check_tasks),
+    ):
         try:
             probe()
             checks[name] = "ok"

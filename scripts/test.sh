@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# README command 2: install the test dependencies (Debian chromium and gettext when
+# missing) and run the whole suite: lint, migrations, translations, then the tests
+# on SQLite and, when a PostgreSQL server answers on 127.0.0.1:5432 (always in CI),
+# on PostgreSQL too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v xgettext >/dev/null 2>&1 || need_apt+=(gettext)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Debian packages: ${need_apt[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+scripts/bootstrap.sh test
+py=.venv/bin/python
+export VAR_DIR="${TEST_VAR_DIR:-$PWD/var/test}"
+
+echo "== lint"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== migrations and translations"
+$py manage.py makemigrations --check --dry-run --verbosity 0
+$py manage.py makemessages --locale en --no-location --no-obsolete --verbosity 0
+$py manage.py compile_translations --verbosity 0
+
+workers="${PYTEST_WORKERS:-2}"
+echo "== tests on SQLite"
+DATABASE_URL="sqlite:///$VAR_DIR/db.sqlite3" .venv/bin/pytest -n "$workers" "$@"
+
+pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/gosportal}"
+if $py - "$pg_url" <<'PY'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1].rsplit("/", 1)[0] + "/postgres", connect_timeout=3).close()
+except Exception:
+    sys.exit(1)
+PY
+then
+  echo "== tests on PostgreSQL"
+  DATABASE_URL="$pg_url" .venv/bin/pytest -n "$workers" "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is not reachable at $pg_url, and CI must test on it." >&2
+  exit 1
+else
+  echo "== PostgreSQL not reachable at $pg_url: skipped (CI always runs it)"
+fi

@@ -1,0 +1,47 @@
+"""Periodic jobs: a registry of (interval, task) pairs that the scheduler enqueues.
+
+Locally ``manage.py serve`` runs the scheduler loop beside the web server and the
+worker; in production one ``manage.py run_scheduler`` process (or cron/systemd
+timers calling ``run_scheduler --once``) does the same. Jobs only enqueue tasks, so
+the work itself runs on the workers and scales with them.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    task_path: str  # dotted path to a django_tasks Task
+    every_seconds: int
+
+
+JOBS: list[Job] = [
+    # Safety net for NOT-5: events whose after-commit nudge was lost are drained anyway.
+    Job("gosportal.core.tasks.drain_outbox", every_seconds=30),
+]
+
+
+class Scheduler:
+    def __init__(self, jobs: list[Job] | None = None):
+        self.jobs = jobs if jobs is not None else JOBS
+        self.next_run = {job.task_path: 0.0 for job in self.jobs}
+
+    def tick(self, now: float | None = None) -> list[str]:
+        """Enqueue every job that is due; returns the task paths enqueued."""
+        now = time.monotonic() if now is None else now
+        enqueued = []
+        for job in self.jobs:
+            if now >= self.next_run[job.task_path]:
+                try:
+                    import_string(job.task_path).enqueue()
+                    enqueued.append(job.task_path)
+                except Exception:
+                    logger.exception("could not enqueue %s", job.task_path)
+                self.next_run[job.task_path] = now + job.every_seconds
+        return enqueued

@@ -1,0 +1,60 @@
+"""Shared test set-up: no network beyond this machine, a clean cache per test."""
+
+import ipaddress
+import socket
+
+import pytest
+from django.core.cache import cache
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self, address):
+    host = address[0] if isinstance(address, tuple) else None
+    if host is not None and self.family in (socket.AF_INET, socket.AF_INET6):
+        try:
+            loopback = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            loopback = host == "localhost"
+        if not loopback:
+            raise ConnectionRefusedError(f"tests may not reach the network ({host})")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _block_network():
+    socket.socket.connect = _guarded_connect
+    yield
+    socket.socket.connect = _real_connect
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def client(client):
+    """Django's test client on an allowed host, as a browser would call the portal."""
+    client.defaults["HTTP_HOST"] = "127.0.0.1"
+    return client
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run every task waiting in the database queue with the real worker (--batch).
+
+    The worker closes "obsolete" connections between tasks; inside a test's
+    transaction that would close the test database, so only that call is disabled.
+    """
+    from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run

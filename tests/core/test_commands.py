@@ -1,0 +1,48 @@
+"""Management commands: demo data, scheduler."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
+
+from gosportal.accounts.models import User
+from gosportal.accounts.selectors import user_by_login
+from gosportal.core.schedule import Job, Scheduler
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(DEBUG=True)
+def test_load_demo_is_idempotent_and_the_admin_can_sign_in(client):
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    assert User.objects.count() == 2
+    admin = user_by_login("admin@gosportal.local")
+    assert admin.is_superuser and admin.check_password("Gosportal-Admin-2026!")
+    response = client.post(
+        "/accounts/login/", {"login": "+7 999 000-00-01", "password": "Gosportal-Admin-2026!"}
+    )
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200
+
+
+@override_settings(DEBUG=False)
+def test_load_demo_refuses_to_plant_known_passwords_in_production():
+    with pytest.raises(CommandError):
+        call_command("load_demo", verbosity=0)
+    assert not User.objects.exists()
+
+
+def test_scheduler_enqueues_due_jobs_once_per_interval():
+    scheduler = Scheduler([Job("gosportal.core.tasks.drain_outbox", every_seconds=30)])
+    assert scheduler.tick(now=1000.0) == ["gosportal.core.tasks.drain_outbox"]
+    assert scheduler.tick(now=1029.0) == []
+    assert scheduler.tick(now=1030.0) == ["gosportal.core.tasks.drain_outbox"]
+    assert DBTaskResult.objects.count() == 2
+
+
+def test_run_scheduler_once_enqueues_the_outbox_drain(run_tasks):
+    call_command("run_scheduler", "--once", verbosity=0)
+    assert DBTaskResult.objects.filter(task_path="gosportal.core.tasks.drain_outbox").count() == 1
+    run_tasks()
+    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
