@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "gosportal.core",
     "gosportal.integrations",
     "gosportal.accounts",
+    "gosportal.api",
 ]
 
 MIDDLEWARE = [

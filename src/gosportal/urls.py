@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from gosportal.api.urls import api
 from gosportal.integrations import views as integration_views
 
 admin.site.site_header = settings.PORTAL_NAME
@@ -15,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("gosportal.accounts.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
     path("dev/outbox/", integration_views.dev_outbox, name="dev_outbox"),
 ]
 
