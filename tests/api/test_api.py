@@ -18,7 +18,9 @@ def test_deadline_counts_working_days_across_the_new_year_holidays(client):
 
 
 def test_domain_error_becomes_400_with_the_field_and_a_russian_message(client):
-    response = client.get("/api/v1/calendar/deadline", {"start": "2026-01-01", "working_days": 5000})
+    response = client.get(
+        "/api/v1/calendar/deadline", {"start": "2026-01-01", "working_days": 5000}
+    )
     assert response.status_code == 400
     body = response.json()
     assert body["field"] == "working_days"

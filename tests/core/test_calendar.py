@@ -189,7 +189,9 @@ def test_day_off_added_in_admin_takes_effect_on_the_next_call(admin_client):
 
     assert response.status_code == 302
     assert not is_working_day(friday)
-    assert AuditEvent.objects.filter(action="core.calendar_day_saved", object_id="2026-02-20").exists()
+    assert AuditEvent.objects.filter(
+        action="core.calendar_day_saved", object_id="2026-02-20"
+    ).exists()
 
 
 def test_working_saturday_changed_in_admin_takes_effect_on_the_next_call(admin_client):
@@ -219,7 +221,9 @@ def test_rows_deleted_in_bulk_in_admin_take_effect_on_the_next_call(admin_client
     assert response.status_code == 302
     assert not CalendarDay.objects.filter(pk=row.pk).exists()
     assert is_working_day(thursday)
-    assert AuditEvent.objects.filter(action="core.calendar_day_deleted", object_id="2026-12-31").exists()
+    assert AuditEvent.objects.filter(
+        action="core.calendar_day_deleted", object_id="2026-12-31"
+    ).exists()
 
 
 # -- Admin access -------------------------------------------------------------------
