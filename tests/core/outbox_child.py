@@ -1,6 +1,6 @@
 """A second Django process for the outbox crash tests; it dies on purpose with os._exit.
 
-Usage: python outbox_child.py emit-then-die | die-while-delivering
+Usage: python outbox_child.py emit | emit-then-die | die-while-delivering
 """
 
 import os
@@ -28,6 +28,12 @@ def emit_then_die() -> None:
     os._exit(9)
 
 
+def emit() -> None:
+    with transaction.atomic():
+        row = events.emit(events.Event("test.rq", {"n": 1}))
+    print(row.id, flush=True)
+
+
 def die_while_delivering() -> None:
     @events.subscribe("test.crash", name="tests.recorder")
     def recorder(event):
@@ -41,4 +47,9 @@ def die_while_delivering() -> None:
 
 
 if __name__ == "__main__":
-    {"emit-then-die": emit_then_die, "die-while-delivering": die_while_delivering}[sys.argv[1]]()
+    modes = {
+        "emit": emit,
+        "emit-then-die": emit_then_die,
+        "die-while-delivering": die_while_delivering,
+    }
+    modes[sys.argv[1]]()

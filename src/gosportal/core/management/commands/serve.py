@@ -26,7 +26,14 @@ class Command(BaseCommand):
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         env = {**os.environ, "PYTHONPATH": str(Path(settings.BASE_DIR) / "src")}
         worker = (
-            [sys.executable, manage, "rqworker", "default"]
+            [
+                sys.executable,
+                manage,
+                "rqworker",
+                "default",
+                "--job-class",
+                "django_tasks_rq.backend.Job",
+            ]
             if settings.TASK_BACKEND == "rq"
             else [sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.5"]
         )
