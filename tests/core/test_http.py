@@ -157,3 +157,14 @@ def test_check_deploy_refuses_secrets_generated_for_a_laptop():
     result = _check_deploy(env)
     assert result.returncode != 0
     assert "FIELD_ENCRYPTION_KEYS was generated" in result.stdout + result.stderr
+
+
+def test_browser_language_does_not_override_the_russian_default(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="ru">' in response.content.decode()
+    assert response["Content-Language"] == "ru"
+
+
+def test_unknown_language_cookie_falls_back_to_russian(client):
+    client.cookies["django_language"] = "de"
+    assert '<html lang="ru">' in client.get("/").content.decode()
