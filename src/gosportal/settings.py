@@ -277,7 +277,7 @@ OTP = {
 
 # Uploads (SEC-5).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
-IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 60_000_000)  # a 48 MP phone photo fits
 
 # Security headers (SEC-1). HTTPS=true in production turns on TLS-only cookies,
 # HSTS and the redirect to https.

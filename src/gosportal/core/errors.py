@@ -53,6 +53,11 @@ class RateLimited(DomainError):
         super().__init__(message, **kwargs)
 
 
+class ServiceUnavailable(DomainError):
+    status = 503
+    default_message = _("Сервис временно недоступен. Повторите попытку позже.")
+
+
 def add_to_form(form, error: DomainError) -> None:
     """Put a domain error on the form: on its field when the form has it, else on top."""
     field = error.field if error.field in getattr(form, "fields", {}) else None
