@@ -8,6 +8,7 @@ in production; both increment atomically.
 
 import functools
 import hashlib
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Usage:
 def _cache_key(key: str, rate: Rate) -> tuple[str, int]:
     now = time.time()
     window = int(now // rate.period)
-    retry_after = int((window + 1) * rate.period - now) + 1
+    retry_after = max(1, math.ceil((window + 1) * rate.period - now))
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
     return f"rl:{rate.period}:{window}:{digest}", retry_after
 
