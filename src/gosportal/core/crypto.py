@@ -68,7 +68,10 @@ def encrypt(plaintext: str, *, context: str) -> str:
 
 
 def key_id_of(ciphertext: str) -> str:
-    prefix, key_id, _ = ciphertext.split(":", 2)
+    try:
+        prefix, key_id, _ = ciphertext.split(":", 2)
+    except ValueError as exc:
+        raise DecryptionError("malformed ciphertext") from exc
     if prefix != PREFIX:
         raise DecryptionError("not an encrypted value")
     return key_id

@@ -47,6 +47,9 @@ class OutboxDelivery(models.Model):
             models.UniqueConstraint(fields=["event", "subscriber"], name="outbox_delivery_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.subscriber} ← {self.event_id}"
+
 
 class AuditEvent(models.Model):
     """Append-only, hash-chained journal of security-relevant and data-changing actions.
@@ -83,6 +86,9 @@ class AuditChainHead(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self) -> str:
+        return self.last_hash
 
 
 class CalendarDay(models.Model):
@@ -121,6 +127,9 @@ class OneTimeCode(models.Model):
             models.Index(fields=["ip", "created_at"], name="otp_ip_idx"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.purpose} #{self.pk}"
+
 
 class OneTimeCodeLock(models.Model):
     """Consecutive wrong codes for one purpose and destination, and the lock they cause."""
@@ -134,3 +143,6 @@ class OneTimeCodeLock(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["purpose", "destination_index"], name="otp_lock_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose}: {self.failures}"

@@ -155,15 +155,15 @@ def check_passport_number(value: str) -> str:
     )
 
 
-_DEPARTMENT_CODE = re.compile(r"^\d{3}-\d{3}$")
+_DEPARTMENT_CODE = re.compile(r"[0-9]{3}-[0-9]{3}")
 
 
 def check_department_code(value: str) -> str:
     """Код подразделения NNN-NNN (format only: REFERENCE.md says not to cross-check)."""
     value = str(value or "").strip()
-    if re.fullmatch(r"\d{6}", value):
+    if re.fullmatch(r"[0-9]{6}", value):
         value = f"{value[:3]}-{value[3:]}"
-    if not _DEPARTMENT_CODE.match(value):
+    if not _DEPARTMENT_CODE.fullmatch(value):
         raise ValidationError(
             _("Код подразделения указывается в формате 000-000."), code="department_code"
         )
@@ -213,6 +213,10 @@ def normalize_phone(value: str) -> str:
     raw = str(value or "").strip()
     if not raw:
         raise ValidationError(_("Укажите номер мобильного телефона."), code="phone_required")
+    if any(char.isalpha() for char in raw):  # phonenumbers would read letters as keypad digits
+        raise ValidationError(
+            _("Номер телефона указан неверно. Пример: +7 900 123-45-67."), code="phone_format"
+        )
     compact = _NON_DIGITS.sub("", raw)
     if compact.startswith("8") and len(compact) == 11 and compact.isdigit():
         compact = "+7" + compact[1:]
@@ -268,7 +272,7 @@ def check_name_part(value: str, *, label=None) -> str:
 
 
 def check_full_name(value: str) -> str:
-    """ФИО: two or three parts (surname, name, optional patronymic) of letters and hyphens."""
+    """ФИО: surname and name, then any patronymic parts ("Рашид оглы"): letters, hyphens, spaces."""
     cleaned = check_name_part(value, label=_("ФИО"))
     if len(cleaned.split(" ")) < 2:
         raise ValidationError(
