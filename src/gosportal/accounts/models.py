@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gosportal.core.crypto import blind_index
-from gosportal.core.fields import EncryptedCharField
+from gosportal.core.fields import EncryptedCharField, EncryptedTextField
 
 
 def phone_index(e164: str) -> str:
@@ -68,6 +68,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("активна"), default=True)
     is_staff = models.BooleanField(_("доступ к администрированию"), default=False)
     date_joined = models.DateTimeField(_("дата регистрации"), default=timezone.now)
+    password_changed_at = models.DateTimeField(_("пароль изменён"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("сменить пароль при входе"), default=False)
+    # AUTH-10: networks allowed to sign in, one address or CIDR per line; empty = any.
+    ip_allowlist = models.TextField(_("разрешённые сети"), blank=True)
+    deleted_at = models.DateTimeField(_("удалена"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -104,3 +109,128 @@ class User(AbstractBaseUser, PermissionsMixin):
                 fields.add("email_index")
             kwargs["update_fields"] = fields
         super().save(*args, **kwargs)
+
+
+class LoginEvent(models.Model):
+    """One sign-in attempt on a known account (AUTH-8): «История входов»."""
+
+    class Result(models.TextChoices):
+        SUCCESS = "success", _("Успешный вход")
+        WRONG_PASSWORD = "wrong_password", _("Неверный пароль")
+        WRONG_CODE = "wrong_code", _("Неверный код")
+        LOCKED = "locked", _("Учётная запись временно заблокирована")
+        CAPTCHA = "captcha", _("Не пройдена проверка «я не робот»")
+        IP_REFUSED = "ip_refused", _("Вход из неразрешённой сети")
+        INACTIVE = "inactive", _("Учётная запись отключена")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_events")
+    occurred_at = models.DateTimeField(_("время"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
+    user_agent = models.CharField(_("браузер (полностью)"), max_length=300, blank=True)
+    device_type = models.CharField(_("устройство"), max_length=30, blank=True)
+    browser = models.CharField(_("браузер"), max_length=60, blank=True)
+    os = models.CharField(_("система"), max_length=60, blank=True)
+    method = models.CharField(_("способ входа"), max_length=30)
+    result = models.CharField(_("результат"), max_length=20, choices=Result.choices)
+
+    class Meta:
+        verbose_name = _("вход в систему")
+        verbose_name_plural = _("история входов")
+        ordering = ["-occurred_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-occurred_at", "-id"], name="login_event_user_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.result}"
+
+
+class UserSession(models.Model):
+    """A signed-in browser or device (AUTH-7): «Активные сеансы», revocable one by one."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("вход"), default=timezone.now)
+    last_activity = models.DateTimeField(_("последняя активность"), default=timezone.now)
+    ip = models.GenericIPAddressField(_("IP-адрес"), null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    device_type = models.CharField(_("устройство"), max_length=30, blank=True)
+    browser = models.CharField(_("браузер"), max_length=60, blank=True)
+    os = models.CharField(_("система"), max_length=60, blank=True)
+    method = models.CharField(_("способ входа"), max_length=30, blank=True)
+    ended_at = models.DateTimeField(_("завершён"), null=True, blank=True)
+    end_reason = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("сеанс")
+        verbose_name_plural = _("сеансы")
+        indexes = [
+            models.Index(
+                fields=["user", "-last_activity"],
+                name="user_session_active_idx",
+                condition=models.Q(ended_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.browser} {self.ip}"
+
+
+class LoginThrottle(models.Model):
+    """Failed password attempts under one key and the lock they caused (AUTH-5).
+
+    Keys name what is counted: "acct:<user id>" and "acct-ip:<user id>:<address>",
+    never an address alone (carrier NAT). Kept in the database so a lock survives
+    restarts and holds across web processes.
+    """
+
+    key = models.CharField(max_length=120, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    lock_level = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures}"
+
+
+class Authenticator(models.Model):
+    """A second factor of a user (AUTH-3). Secrets live encrypted in ``data`` (JSON)."""
+
+    class Kind(models.TextChoices):
+        TOTP = "totp", _("Приложение-аутентификатор")
+        SMS = "sms", _("Код по SMS")
+        EMAIL = "email", _("Код по электронной почте")
+        WEBAUTHN = "webauthn", _("Ключ безопасности или биометрия")
+        RECOVERY_CODES = "recovery_codes", _("Резервные коды")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="authenticators")
+    kind = models.CharField(_("способ"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("название"), max_length=100, blank=True)
+    is_default = models.BooleanField(_("основной"), default=False)
+    data = EncryptedTextField(_("секрет"), default="{}")
+    # WebAuthn: the credential id, for the lookup at sign-in (not secret).
+    credential_id = models.CharField(max_length=200, blank=True, db_index=True)
+    # TOTP: the last accepted time step, so a code cannot be used twice.
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("второй фактор")
+        verbose_name_plural = _("вторые факторы")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(is_default=True),
+                name="one_default_authenticator",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=~models.Q(kind="webauthn"),
+                name="one_authenticator_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.get_kind_display()

@@ -1,12 +1,12 @@
 """Sign-in and sign-out pages."""
 
-from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from gosportal.accounts import signin
 from gosportal.accounts.forms import LoginForm
 from gosportal.core import audit, ratelimit
 from gosportal.core.crypto import blind_index
@@ -33,10 +33,7 @@ def login_view(request):
         ratelimit.check(f"login:acct:{login_key}", "10/15m")
         ratelimit.check(f"login:acct-ip:{login_key}:{request.client_ip}", "5/15m")
         if form.is_valid():
-            auth_login(request, form.user)  # rotates the session id
-            audit.record(
-                "accounts.login_succeeded", actor=form.user, details={"method": "password"}
-            )
+            signin.finish_signin(request, form.user, method="password")
             return redirect(_safe_next(request))
         audit.record("accounts.login_failed", details={"method": "password"})
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
