@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "gosportal.accounts"
     label = "accounts"
     verbose_name = _("Учётные записи")
+
+    def ready(self) -> None:
+        from gosportal.accounts import notices  # noqa: F401  (registers outbox subscribers)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from gosportal.accounts import views
 
@@ -7,4 +7,10 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    # Registration, e-mail confirmation, password policy (REG-1, AUTH-2).
+    path("", include("gosportal.accounts.registration_urls")),
+    # Second factors, security settings, re-authentication (AUTH-3, AUTH-7).
+    path("", include("gosportal.accounts.mfa_urls")),
+    # Login history, sessions, "this was not me", IP allow-list (AUTH-7 … AUTH-10).
+    path("", include("gosportal.accounts.activity_urls")),
 ]
