@@ -8,7 +8,7 @@ import time
 
 from django.contrib.auth import login as auth_login
 
-from gosportal.accounts.models import Authenticator, LoginEvent, User
+from gosportal.accounts.models import Authenticator, LoginEvent, User, UserSession
 from gosportal.core import audit
 
 PENDING_KEY = "signin_pending"
@@ -42,6 +42,14 @@ def finish_signin(request, user: User, *, method: str) -> None:
     """Open the session (a new session id), and record the sign-in."""
     request.session.pop(PENDING_KEY, None)
     auth_login(request, user, backend="gosportal.accounts.backends.LoginBackend")
+    request.session.save()  # the new session key exists from here on
+    UserSession.objects.create(
+        user=user,
+        session_key=request.session.session_key,
+        ip=getattr(request, "client_ip", None),
+        user_agent=request.headers.get("User-Agent", "")[:300],
+        method=method,
+    )
     LoginEvent.objects.create(
         user=user,
         ip=getattr(request, "client_ip", None),
