@@ -275,6 +275,9 @@ OTP = {
     "LOCK_SECONDS": env_int("OTP_LOCK_SECONDS", 15 * 60),
 }
 
+# AUTH-7: re-authentication window before critical actions.
+REAUTH_SECONDS = env_int("REAUTH_SECONDS", 300)
+
 # Uploads (SEC-5).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 60_000_000)  # a 48 MP phone photo fits

@@ -37,3 +37,25 @@ class LoginForm(forms.Form):
                     self.error_messages["invalid_login"], code="invalid_login"
                 )
         return cleaned
+
+
+class ReauthForm(forms.Form):
+    """«Подтвердите, что это вы»: the current password of the signed-in user."""
+
+    password = forms.CharField(
+        label=_("Пароль"),
+        strip=False,
+        max_length=256,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": _("Введите пароль.")},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Неверный пароль."), code="wrong_password")
+        return password

@@ -9,6 +9,7 @@ import time
 from django.contrib.auth import login as auth_login
 
 from gosportal.accounts.models import Authenticator, LoginEvent, User, UserSession
+from gosportal.accounts.reauth import mark_reauthenticated
 from gosportal.core import audit
 
 PENDING_KEY = "signin_pending"
@@ -42,6 +43,7 @@ def finish_signin(request, user: User, *, method: str) -> None:
     """Open the session (a new session id), and record the sign-in."""
     request.session.pop(PENDING_KEY, None)
     auth_login(request, user, backend="gosportal.accounts.backends.LoginBackend")
+    mark_reauthenticated(request)  # a fresh sign-in counts as a recent proof
     request.session.save()  # the new session key exists from here on
     UserSession.objects.create(
         user=user,

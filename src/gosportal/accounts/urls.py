@@ -7,6 +7,7 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("confirm/", views.reauth_view, name="reauth"),
     # Registration, e-mail confirmation, password policy (REG-1, AUTH-2).
     path("", include("gosportal.accounts.registration_urls")),
     # Second factors, security settings, re-authentication (AUTH-3, AUTH-7).

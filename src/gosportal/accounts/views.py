@@ -1,13 +1,15 @@
 """Sign-in and sign-out pages."""
 
 from django.contrib.auth import logout as auth_logout
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from gosportal.accounts import signin
-from gosportal.accounts.forms import LoginForm
+from gosportal.accounts.forms import LoginForm, ReauthForm
+from gosportal.accounts.reauth import mark_reauthenticated
 from gosportal.core import audit, ratelimit
 from gosportal.core.crypto import blind_index
 
@@ -45,3 +47,18 @@ def logout_view(request):
         audit.record("accounts.logout", actor=request.user)
     auth_logout(request)
     return redirect("core:home")
+
+
+@login_required
+@sensitive_post_parameters("password")
+def reauth_view(request):
+    """Prove identity again before a critical action, then go back to it."""
+    form = ReauthForm(request.user, data=request.POST or None)
+    if request.method == "POST":
+        ratelimit.check(f"reauth:user:{request.user.pk}", "5/15m")
+        if form.is_valid():
+            mark_reauthenticated(request)
+            audit.record("accounts.reauthenticated", actor=request.user)
+            return redirect(_safe_next(request))
+        audit.record("accounts.reauth_failed", actor=request.user)
+    return render(request, "accounts/reauth.html", {"form": form, "next": _safe_next(request)})
