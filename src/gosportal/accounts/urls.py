@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("gosportal.accounts.mfa_urls")),
     # Login history, sessions, "this was not me", IP allow-list (AUTH-7 … AUTH-10).
     path("", include("gosportal.accounts.activity_urls")),
+    # Contacts, data export, deletion, switching accounts (REC-3, REC-4, REG-6).
+    path("", include("gosportal.accounts.account_urls")),
 ]

@@ -1,0 +1,3 @@
+"""URL patterns of this part of accounts (included by accounts/urls.py)."""
+
+urlpatterns: list = []
