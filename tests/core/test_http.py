@@ -120,7 +120,15 @@ def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY", "DEBUG", "HTTPS"}
+        if key
+        not in {
+            "SECRET_KEY",
+            "FIELD_ENCRYPTION_KEYS",
+            "BLIND_INDEX_KEY",
+            "DEBUG",
+            "HTTPS",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests in this process
+        }
     }
     env.update(extra_env)
     env["VAR_DIR"] = str(Path(os.environ.get("VAR_DIR", ROOT / "var")) / "deploy-check")
