@@ -58,3 +58,26 @@ def run_tasks(monkeypatch):
         call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
+
+
+def sign_in_as(client, user, *, reauthenticated: bool = True):
+    """Sign ``client`` in as ``user`` without the password step, recording the session as
+    a real sign-in does (the session middleware signs out sessions it has no row for)."""
+    import time
+
+    from gosportal.accounts.models import UserSession
+    from gosportal.accounts.reauth import SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    if reauthenticated:
+        session[SESSION_KEY] = int(time.time())
+    session.save()
+    UserSession.objects.create(user=user, session_key=session.session_key)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in as the portal records sign-ins."""
+    return sign_in_as(client, admin_user)

@@ -114,6 +114,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gosportal.core.middleware.AuditContextUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "gosportal.accounts.sessions.SessionActivityMiddleware",
+    "gosportal.accounts.passwords.PasswordAgeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -137,6 +139,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "gosportal.core.context_processors.portal",
+                "gosportal.accounts.switching.context",
             ],
         },
     },
@@ -196,16 +199,27 @@ AUTHENTICATION_BACKENDS = ["gosportal.accounts.backends.LoginBackend"]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
-PASSWORD_HASHERS = [
+# AUTH-2: Argon2id. The test run alone uses a fast hasher (each Argon2 hash costs
+# ~100 ms and 100 MB by design); tests/core/test_settings.py pins the real list.
+PRODUCTION_PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else PRODUCTION_PASSWORD_HASHERS
+)
+# AUTH-2: the password policy (accounts/passwords.py), Russian messages.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "gosportal.accounts.passwords.MinimumLengthValidator"},
+    {"NAME": "gosportal.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "gosportal.accounts.passwords.CommonPasswordsValidator"},
+    {"NAME": "gosportal.accounts.passwords.KeyboardSequenceValidator"},
+    {"NAME": "gosportal.accounts.passwords.RepeatedCharactersValidator"},
+    {"NAME": "gosportal.accounts.passwords.PersonalDataValidator"},
 ]
+# Password age: a reminder after this many days (0 = never); enforced when true.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90)
+PASSWORD_AGE_ENFORCE = env_bool("PASSWORD_AGE_ENFORCE", False)
 # The e-mail field is unique through its blind index, not the (encrypted) column.
 SILENCED_SYSTEM_CHECKS = ["auth.W004"]
 
@@ -344,3 +358,17 @@ LOGGING = {
 
 PORTAL_NAME = _("Госпортал")
 HOTLINE_PHONE = env_str("HOTLINE_PHONE", "8-800-555-35-35")
+
+# AUTH-5: password failures per login (and per login + address): a CAPTCHA after
+# LOGIN_CAPTCHA_AFTER, then a lock after every LOGIN_LOCK_AFTER more, growing through
+# LOGIN_LOCK_MINUTES (the last step repeats; never permanent). Counters of a login
+# left alone for LOGIN_THROTTLE_FORGET_HOURS start again from zero.
+LOGIN_CAPTCHA_AFTER = env_int("LOGIN_CAPTCHA_AFTER", 3)
+LOGIN_LOCK_AFTER = env_int("LOGIN_LOCK_AFTER", 5)
+LOGIN_LOCK_MINUTES = [int(m) for m in env_list("LOGIN_LOCK_MINUTES", "1,5,30,60")]
+LOGIN_THROTTLE_FORGET_HOURS = env_int("LOGIN_THROTTLE_FORGET_HOURS", 24)
+# AUTH-7: a signed-in session ends after this long without requests, and in any case
+# SESSION_ABSOLUTE_SECONDS after sign-in.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 1800)
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+SESSION_ACTIVITY_WRITE_SECONDS = env_int("SESSION_ACTIVITY_WRITE_SECONDS", 60)

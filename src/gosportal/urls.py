@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 from django.views.i18n import set_language
 
 from gosportal.api.urls import api
@@ -10,6 +11,16 @@ from gosportal.integrations import views as integration_views
 
 admin.site.site_header = settings.PORTAL_NAME
 admin.site.site_title = settings.PORTAL_NAME
+
+
+def admin_login(request, extra_context=None):
+    """Staff sign in through the portal's own sign-in (lockout, second factor, history)."""
+    return redirect_to_login(
+        request.GET.get("next") or reverse("admin:index"), login_url=reverse("accounts:login")
+    )
+
+
+admin.site.login = admin_login
 
 urlpatterns = [
     path("", include("gosportal.core.urls")),

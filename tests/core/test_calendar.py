@@ -16,6 +16,7 @@ from gosportal.core.calendar import (
     working_days_between,
 )
 from gosportal.core.models import AuditEvent, CalendarDay, OutboxEvent
+from tests.conftest import sign_in_as
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,8 +33,7 @@ def superuser():
 
 @pytest.fixture
 def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
+    return sign_in_as(client, superuser)
 
 
 # -- The rule ---------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def test_kernel_admin_lists_are_for_authorised_staff_only(client, url_name, who,
         user.is_staff = who != "citizen"
         user.is_superuser = who == "superuser"
         user.save(update_fields=["is_staff", "is_superuser"])
-        client.force_login(user)
+        sign_in_as(client, user)
 
     response = client.get(reverse(url_name))
 

@@ -7,6 +7,7 @@ from django_tasks_db.models import DBTaskResult
 
 from gosportal.accounts.models import User
 from gosportal.accounts.selectors import user_by_login
+from gosportal.core.management.commands.load_demo import DEMO_ACCOUNTS
 from gosportal.core.schedule import Job, Scheduler
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def test_load_demo_is_idempotent_and_the_admin_can_sign_in(client):
     call_command("load_demo", verbosity=0)
     call_command("load_demo", verbosity=0)
-    assert User.objects.count() == 2
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
     admin = user_by_login("admin@gosportal.local")
     assert admin.is_superuser and admin.check_password("Gosportal-Admin-2026!")
     response = client.post(

@@ -111,9 +111,16 @@ def test_home_page_is_russian_by_default_and_english_on_request(client):
     assert '<html lang="en">' in client.get("/").content.decode()
 
 
-def test_admin_is_in_russian(client):
-    html = client.get("/admin/login/").content.decode()
-    assert 'lang="ru"' in html and "Пароль" in html
+def test_admin_is_in_russian(admin_client):
+    html = admin_client.get("/admin/").content.decode()
+    assert 'lang="ru"' in html and "Администрирование сайта" in html
+
+
+def test_admin_sign_in_goes_through_the_portal_sign_in(client):
+    """Django's own admin login would skip lockout, the second factor and the history."""
+    response = client.get("/admin/login/?next=/admin/core/auditevent/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/admin/core/auditevent/"
 
 
 def _check_deploy(extra_env: dict[str, str]) -> subprocess.CompletedProcess:

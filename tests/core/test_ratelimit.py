@@ -149,34 +149,3 @@ def test_key_names_the_user_when_signed_in_and_the_address_otherwise():
     user = UserFactory()
     assert ratelimit.key_user_or_ip(make_request(user=user)) == f"user:{user.pk}"
     assert ratelimit.key_user_or_ip(make_request()) == f"ip:{IP}"
-
-
-# The sign-in page: 5 tries per 15 minutes per login and address
-
-
-def sign_in(client, login: str, **extra):
-    return client.post("/accounts/login/", {"login": login, "password": "wrong-Pass-1"}, **extra)
-
-
-@pytest.mark.django_db
-def test_sixth_sign_in_for_one_login_from_one_address_answers_429(client, clock):
-    for _ in range(5):
-        assert sign_in(client, "ivanov@example.ru").status_code == 200
-    response = sign_in(client, "ivanov@example.ru")
-    assert response.status_code == 429
-    assert "Слишком много запросов. Повторите через" in response.content.decode()
-    assert int(response["Retry-After"]) == 15 * 60
-
-
-@pytest.mark.django_db
-def test_another_login_from_the_same_address_is_still_allowed(client, clock):
-    for _ in range(6):
-        sign_in(client, "ivanov@example.ru")
-    assert sign_in(client, "petrov@example.ru").status_code == 200
-
-
-@pytest.mark.django_db
-def test_same_login_from_another_address_is_still_allowed(client, clock):
-    for _ in range(6):
-        sign_in(client, "ivanov@example.ru")
-    assert sign_in(client, "ivanov@example.ru", REMOTE_ADDR="198.51.100.7").status_code == 200

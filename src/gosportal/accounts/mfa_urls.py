@@ -1,3 +1,24 @@
 """URL patterns of this part of accounts (included by accounts/urls.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from gosportal.accounts import mfa_views
+
+urlpatterns = [
+    path(
+        "login/second-factor/",
+        mfa_views.signin_second_factor_view,
+        name="signin_second_factor",
+    ),
+    path("security/", mfa_views.security_view, name="security"),
+    path("security/totp/", mfa_views.totp_add_view, name="mfa_add_totp"),
+    path("security/sms/", mfa_views.code_add_view, {"channel": "sms"}, name="mfa_add_sms"),
+    path("security/email/", mfa_views.code_add_view, {"channel": "email"}, name="mfa_add_email"),
+    path(
+        "security/recovery-codes/",
+        mfa_views.recovery_codes_view,
+        name="mfa_recovery_codes",
+    ),
+    path("security/<int:pk>/default/", mfa_views.set_default_view, name="mfa_set_default"),
+    path("security/<int:pk>/remove/", mfa_views.remove_view, name="mfa_remove"),
+]

@@ -1,15 +1,46 @@
-"""Server-side sessions of a user (AUTH-7): recorded at sign-in, listed, ended."""
+"""Server-side sessions of a user (AUTH-7): recorded at sign-in, listed, ended, and
+watched on every request by ``SessionActivityMiddleware`` (idle and absolute
+timeouts, sessions ended elsewhere)."""
+
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.contrib.sessions.backends.base import SessionBase
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from gosportal.accounts.models import User, UserSession
+from gosportal.core import audit
 
 
 def _store(session_key: str) -> SessionBase:
     return import_string(f"{settings.SESSION_ENGINE}.SessionStore")(session_key)
+
+
+def open_sessions_for(user: User) -> QuerySet[UserSession]:
+    """«Активные сеансы»: the user's sessions not ended and not timed out yet (a timed-out
+    one is only marked ended on its next request), most recently active first."""
+    now = timezone.now()
+    return UserSession.objects.filter(
+        user=user,
+        ended_at__isnull=True,
+        last_activity__gte=now - timedelta(seconds=settings.SESSION_IDLE_SECONDS),
+        created_at__gte=now - timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS),
+    ).order_by("-last_activity", "-id")
+
+
+def _end(row: UserSession, *, reason: str) -> None:
+    _store(row.session_key).delete()
+    row.ended_at = timezone.now()
+    row.end_reason = reason
+    row.save(update_fields=["ended_at", "end_reason"])
 
 
 def end_sessions(user: User, *, reason: str, except_key: str | None = None) -> int:
@@ -23,9 +54,81 @@ def end_sessions(user: User, *, reason: str, except_key: str | None = None) -> i
         open_sessions = open_sessions.exclude(session_key=except_key)
     ended = 0
     for row in open_sessions:
-        _store(row.session_key).delete()
-        row.ended_at = timezone.now()
-        row.end_reason = reason
-        row.save(update_fields=["ended_at", "end_reason"])
+        _end(row, reason=reason)
         ended += 1
     return ended
+
+
+def end_session(*, user: User, session_id: int, reason: str = "user") -> UserSession:
+    """End one open session of ``user`` by its id (another user's id is not found)."""
+    row = get_object_or_404(open_sessions_for(user), pk=session_id)
+    _end(row, reason=reason)
+    audit.record("accounts.session_ended", actor=user, obj=row, details={"reason": reason})
+    return row
+
+
+def end_other_sessions(*, user: User, current_key: str | None) -> int:
+    """End every session of ``user`` but the current one; audited with the count."""
+    ended = end_sessions(user, reason="user", except_key=current_key)
+    audit.record("accounts.sessions_ended", actor=user, details={"ended": ended, "reason": "user"})
+    return ended
+
+
+def mark_signed_out(session_key: str | None, *, reason: str) -> None:
+    """Sign-out or timeout: the row of the session says so (the store is flushed by logout)."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
+            ended_at=timezone.now(), end_reason=reason
+        )
+
+
+class SessionActivityMiddleware:
+    """For signed-in requests: refuse sessions that were ended or have no record, end
+    idle (``SESSION_IDLE_SECONDS``) and too old (``SESSION_ABSOLUTE_SECONDS``) ones
+    with a message on the sign-in page, and note the activity at most once a minute.
+
+    Goes right after ``MessageMiddleware`` (it needs the user and messages).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            refused = self._check(request, user)
+            if refused is not None:
+                return refused
+        return self.get_response(request)
+
+    def _check(self, request, user):
+        key = request.session.session_key
+        row = (
+            UserSession.objects.filter(session_key=key, user=user)
+            .values("pk", "created_at", "last_activity", "ended_at")
+            .first()
+        )
+        now = timezone.now()
+        if row is None or row["ended_at"] is not None:
+            reason, text = "ended", _("Сеанс завершён. Войдите снова.")
+        elif now - row["last_activity"] > timedelta(seconds=settings.SESSION_IDLE_SECONDS):
+            reason = "idle"
+            text = _("Сеанс завершён из-за бездействия. Для безопасности войдите снова.")
+        elif now - row["created_at"] > timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS):
+            reason = "absolute"
+            text = _("Сеанс завершён: с момента входа прошло слишком много времени. Войдите снова.")
+        else:
+            if now - row["last_activity"] >= timedelta(
+                seconds=settings.SESSION_ACTIVITY_WRITE_SECONDS
+            ):
+                UserSession.objects.filter(pk=row["pk"]).update(last_activity=now)
+            return None
+        mark_signed_out(key, reason=reason)
+        audit.record("accounts.session_expired", actor=user, details={"reason": reason})
+        auth_logout(request)
+        if request.path.startswith("/api/"):
+            return None  # the API answers as for an anonymous caller
+        messages.info(request, text)
+        target = request.get_full_path() if request.method == "GET" else ""
+        login_url = reverse("accounts:login")
+        return redirect(f"{login_url}?{urlencode({'next': target})}" if target else login_url)

@@ -3,20 +3,16 @@
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from gosportal.accounts import signin
+from gosportal.accounts import captcha, lockout, sessions, signin
 from gosportal.accounts.forms import LoginForm, ReauthForm
 from gosportal.accounts.reauth import mark_reauthenticated
 from gosportal.core import audit, ratelimit
-from gosportal.core.crypto import blind_index
-
-
-def _login_key(request) -> str:
-    login = (request.POST.get("login") or "").strip().lower()
-    return blind_index(login, purpose="ratelimit-login")
+from gosportal.core.errors import add_to_form
 
 
 def _safe_next(request) -> str:
@@ -26,31 +22,61 @@ def _safe_next(request) -> str:
     return "/"
 
 
-@sensitive_post_parameters("password")
+@sensitive_post_parameters("password", "captcha")
 def login_view(request):
-    form = LoginForm(request, data=request.POST or None)
-    if request.method == "POST":
-        # Counted per login and per login+address, never per address alone.
-        login_key = _login_key(request)
-        ratelimit.check(f"login:acct:{login_key}", "10/15m")
-        ratelimit.check(f"login:acct-ip:{login_key}:{request.client_ip}", "5/15m")
+    """The password step (AUTH-1, AUTH-5, AUTH-10), then the second factor or the cabinet."""
+    posted = request.method == "POST"
+    login = (request.POST.get("login") or "").strip() if posted else ""
+    throttled = lockout.state(login, request.client_ip).captcha_required if login else False
+    form = LoginForm(request, data=request.POST if posted else None, captcha_required=throttled)
+    if posted:
         if form.is_valid():
-            signin.finish_signin(request, form.user, method="password")
-            return redirect(_safe_next(request))
-        audit.record("accounts.login_failed", details={"method": "password"})
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request)})
+            try:
+                user = signin.password_step(
+                    request,
+                    login=form.cleaned_data["login"],
+                    password=form.cleaned_data["password"],
+                )
+            except signin.SigninRefused as error:
+                add_to_form(form, error)
+            else:
+                return _after_password(request, user)
+        elif "captcha" in form.errors and login:
+            signin.record_captcha_failure(request, login=login)
+        if login and lockout.state(login, request.client_ip).captcha_required:
+            form.demand_captcha()
+    challenge = None
+    if "captcha" in form.fields:  # a new challenge every time the form is shown
+        challenge = captcha.new_challenge(request)
+        form.fields["captcha"].help_text = challenge.question
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": _safe_next(request), "captcha": challenge},
+    )
+
+
+def _after_password(request, user):
+    next_url = _safe_next(request)
+    if signin.needs_second_factor(user):
+        signin.begin_second_factor(request, user, method="password")
+        second = reverse("accounts:signin_second_factor")
+        return redirect(f"{second}?{urlencode({'next': next_url})}" if next_url != "/" else second)
+    signin.finish_signin(request, user, method="password")
+    return redirect(next_url)
 
 
 @require_POST
 def logout_view(request):
     if request.user.is_authenticated:
         audit.record("accounts.logout", actor=request.user)
+        sessions.mark_signed_out(request.session.session_key, reason="logout")
     auth_logout(request)
     return redirect("core:home")
 
 
 @login_required
-@sensitive_post_parameters("password")
+@sensitive_post_parameters("password", "code")
 def reauth_view(request):
     """Prove identity again before a critical action, then go back to it."""
     form = ReauthForm(request.user, data=request.POST or None)

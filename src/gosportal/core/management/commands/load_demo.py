@@ -1,12 +1,15 @@
 """manage.py load_demo: idempotent demo accounts for local runs (listed in the README)."""
 
+import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from gosportal.accounts.models import User
+from gosportal.accounts import mfa
+from gosportal.accounts.models import Authenticator, User
 from gosportal.accounts.selectors import user_by_login
 from gosportal.accounts.services import create_user
+from gosportal.core import otp
 
 # (e-mail, phone, password, display name, flags). Passwords are for local use only.
 DEMO_ACCOUNTS = [
@@ -18,7 +21,15 @@ DEMO_ACCOUNTS = [
         {"is_staff": True, "is_superuser": True},
     ),
     ("ivan.petrov@example.ru", "+79161000001", "Demo-Citizen-2026!", "Иван Петров", {}),
+    ("anna.smirnova@example.ru", "+79161000002", "Demo-Citizen-2026!", "Анна Смирнова", {}),
+    ("petr.kuznetsov@example.ru", "+79161000003", "Demo-Citizen-2026!", "Пётр Кузнецов", {}),
 ]
+# Second factors of the demo citizens (AUTH-3). The TOTP secret is public in the README:
+# add it to an authenticator app by hand. (pyotp refuses keys under 112 bits, so the
+# well-known JBSWY3DPEHPK3PXP is doubled.)
+DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 -- public demo key
+DEMO_TOTP_USER = "anna.smirnova@example.ru"
+DEMO_SMS_USER = "petr.kuznetsov@example.ru"
 
 
 class Command(BaseCommand):
@@ -50,4 +61,26 @@ class Command(BaseCommand):
                 setattr(user, key, value)
             user.save()
             self.stdout.write(f"{verb}: {email} / {phone}")
+            if email == DEMO_TOTP_USER:
+                self._ensure_totp(user)
+            elif email == DEMO_SMS_USER:
+                self._ensure_sms(user)
         self.stdout.write(self.style.SUCCESS(f"{User.objects.count()} accounts in the database."))
+
+    def _ensure_totp(self, user: User) -> None:
+        if not user.authenticators.filter(kind=Authenticator.Kind.TOTP).exists():
+            code = pyotp.TOTP(DEMO_TOTP_SECRET).now()
+            mfa.confirm_totp(user=user, secret=DEMO_TOTP_SECRET, code=code, session_key=None)
+            self.stdout.write(f"  TOTP second factor, secret {DEMO_TOTP_SECRET}")
+        if mfa.recovery_codes_left(user) is None:
+            codes = mfa.generate_recovery_codes(user=user, session_key=None, announce=False)
+            self.stdout.write(f"  recovery codes (shown once): {' '.join(codes)}")
+
+    def _ensure_sms(self, user: User) -> None:
+        if user.authenticators.filter(kind=Authenticator.Kind.SMS).exists():
+            return
+        issued = otp.issue_code(purpose=mfa.OTP_PURPOSE, destination=user.phone)
+        mfa.confirm_code_authenticator(
+            user=user, kind=Authenticator.Kind.SMS, code=issued.code, session_key=None
+        )
+        self.stdout.write("  SMS second factor")
