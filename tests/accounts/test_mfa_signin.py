@@ -60,7 +60,7 @@ def test_totp_code_finishes_the_sign_in(client, totp_user):
     response = client.post(URL, {"method": "totp", "code": pyotp.TOTP(secret).now()})
     assert response.status_code == 302 and response["Location"] == "/"
     assert signed_in_as(client, user)
-    assert LoginEvent.objects.get(user=user, result="success").method == "totp"
+    assert LoginEvent.objects.get(user=user, result="success").method == "password+totp"
     assert Authenticator.objects.get(user=user, kind=Kind.TOTP).last_used_at is not None
 
 
@@ -83,7 +83,7 @@ def test_sms_code_finishes_the_sign_in(client):
     assert response.status_code == 302
     response = client.post(URL, {"method": "sms", "code": sms_code(user.phone)})
     assert response.status_code == 302
-    assert LoginEvent.objects.get(user=user, result="success").method == "sms"
+    assert LoginEvent.objects.get(user=user, result="success").method == "password+sms"
 
 
 def test_email_code_finishes_the_sign_in(client, mailoutbox):
@@ -107,7 +107,7 @@ def test_recovery_code_finishes_the_sign_in_and_warns_when_few_are_left(client, 
     assert "Резервный код" in page and "Резервных кодов осталось: 3" in page
     response = client.post(URL, {"method": "recovery_code", "code": codes[9]}, follow=True)
     assert "Осталось резервных кодов: 2." in response.content.decode()
-    assert LoginEvent.objects.get(user=user, result="success").method == "recovery_code"
+    assert LoginEvent.objects.get(user=user, result="success").method == "password+recovery_code"
     assert mfa.recovery_codes_left(user) == 2
 
 

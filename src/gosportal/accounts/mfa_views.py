@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,14 +20,6 @@ from gosportal.core.errors import DomainError, RateLimited, add_to_form
 Kind = Authenticator.Kind
 RECOVERY_METHOD = "recovery_code"  # sign-in method name of a recovery code
 CODE_KINDS = {"sms": Kind.SMS, "email": Kind.EMAIL}
-
-
-def _optional_url(name: str) -> str | None:
-    """Links to pages other developers build: shown once their URL exists."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def _safe_next(request) -> str:
@@ -74,9 +66,6 @@ def security_view(request):
         "can_add_email": can_email and Kind.EMAIL not in kinds,
         "sms_needs_phone": not can_sms and Kind.SMS not in kinds,
         "email_needs_confirmation": not can_email and Kind.EMAIL not in kinds,
-        "password_change_url": _optional_url("accounts:password_change"),
-        "sessions_url": _optional_url("accounts:sessions"),
-        "history_url": _optional_url("accounts:history"),
     }
     return render(request, "accounts/security.html", context)
 
@@ -239,7 +228,7 @@ def signin_second_factor_view(request):
     if pending is None:
         messages.error(request, _("Время на подтверждение входа истекло. Войдите ещё раз."))
         return redirect("accounts:login")
-    user, _first_method = pending
+    user, first_method = pending
     methods = _methods_for(user)
     if not methods:  # the factor was removed meanwhile: nothing to ask for
         messages.error(request, _("Войдите ещё раз."))
@@ -271,7 +260,8 @@ def signin_second_factor_view(request):
                 add_to_form(form, _count_wrong_code(user) or wrong)
             else:
                 mfa.record_right_code(user=user)
-                signin.finish_signin(request, user, method=method)
+                # History shows both steps: «пароль + приложение-аутентификатор».
+                signin.finish_signin(request, user, method=f"{first_method}+{method}")
                 if left is not None and left <= mfa.RECOVERY_WARN_AT:
                     messages.warning(request, _recovery_warning(left))
                 return redirect(next_url or "/")

@@ -24,9 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from gosportal.accounts import lockout
 from gosportal.accounts.models import User, UserSession
@@ -95,13 +94,13 @@ class CharacterClassesValidator:
     def validate(self, password, user=None):
         missing = []
         if not any(char.isupper() for char in password):
-            missing.append(_g("заглавную букву"))
+            missing.append(gettext("заглавную букву"))
         if not any(char.islower() for char in password):
-            missing.append(_g("строчную букву"))
+            missing.append(gettext("строчную букву"))
         if not any(char.isdigit() for char in password):
-            missing.append(_g("цифру"))
+            missing.append(gettext("цифру"))
         if not any(_is_special(char) for char in password):
-            missing.append(_g("специальный символ (например, ! ? % -)"))
+            missing.append(gettext("специальный символ (например, ! ? % -)"))
         if missing:
             raise ValidationError(
                 _("Пароль должен содержать %(missing)s.") % {"missing": ", ".join(missing)},
@@ -228,9 +227,9 @@ def password_strength(password: str, *, user=None) -> tuple[int, list[str]]:
     """
     password = password or ""
     if not password:
-        return 0, [_g("Введите пароль.")]
+        return 0, [gettext("Введите пароль.")]
     if len(password) > MAX_LENGTH:
-        return 0, [_g("Пароль не длиннее %(max)s символов.") % {"max": MAX_LENGTH}]
+        return 0, [gettext("Пароль не длиннее %(max)s символов.") % {"max": MAX_LENGTH}]
     kinds = sum(
         (
             any(char.isupper() for char in password),
@@ -287,8 +286,8 @@ def change_password(*, user: User, password: str, keep_session_key: str | None) 
     audit.record("accounts.password_changed", actor=user, obj=user, details={"ended": ended})
     send_security_notice(
         user,
-        subject=_g("Пароль изменён"),
-        text=_g(
+        subject=gettext("Пароль изменён"),
+        text=gettext(
             "Пароль от вашей учётной записи Госпортала изменён. Если это были не вы, "
             "восстановите доступ через «Забыли пароль?» и позвоните на горячую линию %(phone)s."
         )
@@ -306,8 +305,8 @@ def reset_password(*, user: User, password: str) -> int:
     audit.record("accounts.password_reset", actor=user, obj=user, details={"ended": ended})
     send_security_notice(
         user,
-        subject=_g("Пароль восстановлен"),
-        text=_g(
+        subject=gettext("Пароль восстановлен"),
+        text=gettext(
             "Пароль от вашей учётной записи Госпортала восстановлен по коду, все сеансы "
             "завершены. Если это были не вы, позвоните на горячую линию %(phone)s."
         )
@@ -372,10 +371,12 @@ class PasswordAgeMiddleware:
                     request,
                     format_html(
                         '{} <a href="{}">{}</a>',
-                        _g("Вы не меняли пароль больше %(days)s дней. Рекомендуем сменить его.")
+                        gettext(
+                            "Вы не меняли пароль больше %(days)s дней. Рекомендуем сменить его."
+                        )
                         % {"days": settings.PASSWORD_MAX_AGE_DAYS},
                         reverse("accounts:password_change"),
-                        _g("Сменить пароль"),
+                        gettext("Сменить пароль"),
                     ),
                 )
         return self.get_response(request)

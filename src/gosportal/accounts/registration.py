@@ -20,7 +20,7 @@ from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import reverse
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from gosportal.accounts import passwords, selectors, services
@@ -90,12 +90,12 @@ def _send_registration_code(phone: str, *, ip: str | None) -> int:
     issued = otp.issue_code(purpose=REGISTER_PURPOSE, destination=phone, ip=ip)
     if _phone_taken(phone):
         # The screen says the same as for a new number; only the owner's phone learns more.
-        text = _g(
+        text = gettext(
             "На этот номер уже зарегистрирована учётная запись Госпортала. "
             "Войдите или восстановите пароль."
         )
     else:
-        text = _g("Код для регистрации на Госпортале: %(code)s. Никому его не сообщайте.") % {
+        text = gettext("Код для регистрации на Госпортале: %(code)s. Никому его не сообщайте.") % {
             "code": issued.code
         }
     _send_sms(phone, text)
@@ -185,8 +185,8 @@ def complete_registration(session, *, password: str, email: str = "") -> User:
 
 def _tell_email_owner_of_attempt(email: str) -> None:
     send_mail(
-        _g("Попытка регистрации с вашим адресом"),
-        _g(
+        gettext("Попытка регистрации с вашим адресом"),
+        gettext(
             "Кто-то попытался зарегистрировать новую учётную запись Госпортала с вашим "
             "адресом электронной почты. Адрес к ней не привязан.\n\n"
             "Если это были вы, войдите в свою учётную запись или восстановите пароль: "
@@ -218,8 +218,8 @@ def send_email_confirmation(user: User) -> None:
         "accounts:email_confirm", kwargs={"token": email_confirmation_token(user)}
     )
     send_mail(
-        _g("Подтвердите адрес электронной почты"),
-        _g(
+        gettext("Подтвердите адрес электронной почты"),
+        gettext(
             "Здравствуйте!\n\nЧтобы подтвердить адрес электронной почты для учётной записи "
             "Госпортала, перейдите по ссылке:\n%(link)s\n\nСсылка действует 3 дня. Если вы не "
             "регистрировались на Госпортале, просто удалите это письмо."
@@ -298,13 +298,15 @@ def _parse_login(login: str) -> tuple[str, str]:
 def _send_reset_code(user: User | None, kind: str, destination: str, ip: str | None) -> int:
     issued = otp.issue_code(purpose=RESET_PURPOSE, destination=destination, ip=ip)
     if user is not None:
-        text = _g("Код для восстановления пароля на Госпортале: %(code)s. Никому его не сообщайте.")
+        text = gettext(
+            "Код для восстановления пароля на Госпортале: %(code)s. Никому его не сообщайте."
+        )
         text %= {"code": issued.code}
         try:
             if kind == "phone":
                 get_sms_gateway().send(to=user.phone, text=text)
             else:
-                send_mail(_g("Восстановление пароля"), text, None, [user.email])
+                send_mail(gettext("Восстановление пароля"), text, None, [user.email])
         except Exception:
             # A failure shown only for existing accounts would reveal them (AUTH-1).
             logger.exception("recovery code to user %s not sent", user.pk)
