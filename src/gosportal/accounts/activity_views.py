@@ -5,11 +5,12 @@ import csv
 import re
 from datetime import UTC, datetime, time, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 from gosportal.accounts import sessions, signin
 from gosportal.accounts.activity_forms import FAILED, HistoryFilterForm, IpAllowlistForm
 from gosportal.accounts.devices import device_label
-from gosportal.accounts.models import LoginEvent, User
+from gosportal.accounts.models import LoginEvent, User, UserSession
 from gosportal.accounts.reauth import reauth_required
 from gosportal.core.errors import InvalidInput
 
@@ -240,3 +241,17 @@ def ip_allowlist_view(request):
     else:
         form = IpAllowlistForm(initial={"networks": user.ip_allowlist}, current_ip=current_ip)
     return render(request, "accounts/ip_allowlist.html", {"form": form, "current_ip": current_ip})
+
+
+@login_required
+@require_POST
+def session_keepalive_view(request):
+    """«Продолжить сеанс» on the idle warning: counts as activity, now (AUTH-7).
+
+    Called only when the person presses the button, so an open tab alone never
+    keeps a session alive past the idle timeout.
+    """
+    UserSession.objects.filter(
+        session_key=request.session.session_key, user=request.user, ended_at__isnull=True
+    ).update(last_activity=timezone.now())
+    return JsonResponse({"idle_seconds": settings.SESSION_IDLE_SECONDS})
