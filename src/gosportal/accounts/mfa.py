@@ -79,7 +79,7 @@ def recovery_codes_left(user: User) -> int | None:
     row = user.authenticators.filter(kind=Kind.RECOVERY_CODES).first()
     if row is None:
         return None
-    return len(_data(row).get("codes", []))
+    return len(authenticator_data(row).get("codes", []))
 
 
 def recovery_codes_running_low(user: User) -> bool:
@@ -136,7 +136,7 @@ def confirm_totp(*, user: User, secret: str, code: str, session_key: str | None)
             field="code",
         )
     with transaction.atomic():
-        _lock_user(user)
+        lock_user(user)
         if user.authenticators.filter(kind=Kind.TOTP).exists():
             raise Conflict(_("Приложение-аутентификатор уже подключено."), field="code")
         row = Authenticator.objects.create(
@@ -147,13 +147,13 @@ def confirm_totp(*, user: User, secret: str, code: str, session_key: str | None)
             last_used_step=step,
             is_default=not user.authenticators.filter(is_default=True).exists(),
         )
-        _changed(user, "accounts.mfa_added", row, session_key=session_key, added=True)
+        record_change(user, "accounts.mfa_added", row, session_key=session_key, added=True)
     return row
 
 
 def verify_totp(*, authenticator: Authenticator, code: str) -> None:
     """Accept a current code (±1 step) once: a step not after the last used one is refused."""
-    secret = _data(authenticator).get("secret", "")
+    secret = authenticator_data(authenticator).get("secret", "")
     step = _totp_step(secret, code)
     if step is None:
         raise InvalidInput(_("Неверный код из приложения."), field="code")
@@ -197,7 +197,7 @@ def generate_recovery_codes(
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     stored = [_hash_recovery_code(code) for code in codes]
     with transaction.atomic():
-        _lock_user(user)
+        lock_user(user)
         if not user.authenticators.exclude(kind=Kind.RECOVERY_CODES).exists():
             raise Conflict(_("Сначала подключите второй способ подтверждения входа."))
         row, created = Authenticator.objects.get_or_create(
@@ -226,7 +226,7 @@ def verify_recovery_code(*, user: User, code: str) -> int:
             .filter(user=user, kind=Kind.RECOVERY_CODES)
             .first()
         )
-        stored = _data(row).get("codes", []) if row else []
+        stored = authenticator_data(row).get("codes", []) if row else []
         match = None
         if len(entered) == 8:
             for item in stored:
@@ -313,7 +313,7 @@ def confirm_code_authenticator(
     """Add SMS or e-mail codes as a second factor once a code sent there comes back."""
     verify_code(user=user, kind=kind, code=code)
     with transaction.atomic():
-        _lock_user(user)
+        lock_user(user)
         if user.authenticators.filter(kind=kind).exists():
             raise Conflict(_("Этот способ уже подключён."))
         row = Authenticator.objects.create(
@@ -323,7 +323,7 @@ def confirm_code_authenticator(
             last_used_at=timezone.now(),
             is_default=not user.authenticators.filter(is_default=True).exists(),
         )
-        _changed(user, "accounts.mfa_added", row, session_key=session_key, added=True)
+        record_change(user, "accounts.mfa_added", row, session_key=session_key, added=True)
     return row
 
 
@@ -338,7 +338,7 @@ def mark_used(*, authenticator: Authenticator) -> None:
 def set_default(*, user: User, authenticator_id, session_key: str | None) -> Authenticator:
     """Make one of the user's second factors the one offered first at sign-in."""
     with transaction.atomic():
-        _lock_user(user)
+        lock_user(user)
         row = check_owned(user, authenticator_id)
         if row.kind == Kind.RECOVERY_CODES:
             raise InvalidInput(_("Резервные коды нельзя сделать основным способом."))
@@ -348,14 +348,14 @@ def set_default(*, user: User, authenticator_id, session_key: str | None) -> Aut
         user.authenticators.filter(is_default=True).update(is_default=False)
         row.is_default = True
         row.save(update_fields=["is_default"])
-        _changed(user, "accounts.mfa_default_set", row, session_key=session_key)
+        record_change(user, "accounts.mfa_default_set", row, session_key=session_key)
     return row
 
 
 def remove_authenticator(*, user: User, authenticator_id, session_key: str | None) -> None:
     """Remove a second factor; without any left, the recovery codes go too (AUTH-3)."""
     with transaction.atomic():
-        _lock_user(user)
+        lock_user(user)
         row = check_owned(user, authenticator_id)
         was_default = row.is_default
         removed = {"id": row.pk, "kind": row.kind}
@@ -440,7 +440,7 @@ def _locked_error(left: timedelta) -> RateLimited:
 # --- helpers -----------------------------------------------------------------------
 
 
-def _data(row: Authenticator | None) -> dict:
+def authenticator_data(row: Authenticator | None) -> dict:
     if row is None:
         return {}
     try:
@@ -450,12 +450,12 @@ def _data(row: Authenticator | None) -> dict:
     return value if isinstance(value, dict) else {}
 
 
-def _lock_user(user: User) -> None:
+def lock_user(user: User) -> None:
     """Serialise changes of one user's factors (keeps the single default consistent)."""
     User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
 
 
-def _changed(user, action, row, *, session_key, added=False) -> None:
+def record_change(user, action, row, *, session_key, added=False) -> None:
     audit.record(action, actor=user, obj=row, details={"kind": row.kind})
     _after_change(user, kind=row.kind, added=added, session_key=session_key)
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gosportal.accounts import mfa_views
+from gosportal.accounts import mfa_views, webauthn_views
 
 urlpatterns = [
     path(
@@ -21,4 +21,19 @@ urlpatterns = [
     ),
     path("security/<int:pk>/default/", mfa_views.set_default_view, name="mfa_set_default"),
     path("security/<int:pk>/remove/", mfa_views.remove_view, name="mfa_remove"),
+    # Security keys and passkeys (AUTH-3, AUTH-6).
+    path("security/webauthn/", webauthn_views.add_view, name="mfa_add_webauthn"),
+    path(
+        "security/webauthn/options/",
+        webauthn_views.register_options_view,
+        name="webauthn_register_options",
+    ),
+    path(
+        "login/second-factor/webauthn/options/",
+        webauthn_views.signin_options_view,
+        name="webauthn_signin_options",
+    ),
+    path("login/second-factor/webauthn/", webauthn_views.signin_view, name="webauthn_signin"),
+    path("login/passkey/options/", webauthn_views.passkey_options_view, name="passkey_options"),
+    path("login/passkey/", webauthn_views.passkey_signin_view, name="passkey_signin"),
 ]

@@ -36,7 +36,7 @@ def _show_recovery_codes(request, codes: list[str], *, first: bool):
     return render(request, "accounts/mfa_recovery_codes.html", {"codes": codes, "first": first})
 
 
-def _after_first_factor(request):
+def after_first_factor(request):
     """A first real method comes with recovery codes; later ones go back to the list."""
     if mfa.recovery_codes_left(request.user) is None:
         codes = mfa.generate_recovery_codes(
@@ -99,7 +99,7 @@ def totp_add_view(request):
         else:
             request.session.pop(mfa.TOTP_SESSION_KEY, None)
             messages.success(request, _("Приложение-аутентификатор подключено."))
-            return _after_first_factor(request)
+            return after_first_factor(request)
     return render(request, "accounts/mfa_totp.html", {"form": form, "enrolment": enrolment})
 
 
@@ -146,7 +146,7 @@ def code_add_view(request, channel: str):
             else:
                 request.session.pop(sent_flag, None)
                 messages.success(request, _("Способ входа подключён."))
-                return _after_first_factor(request)
+                return after_first_factor(request)
     context = {
         "form": form,
         "kind": kind,
@@ -215,7 +215,10 @@ def recovery_codes_view(request):
 
 def _methods_for(user) -> list[str]:
     """Ways the pending user can finish signing in, the default first."""
-    methods = [a.kind for a in mfa.second_factors_for(user) if a.kind != Kind.WEBAUTHN]
+    methods = []
+    for authenticator in mfa.second_factors_for(user):
+        if authenticator.kind not in methods:  # several keys are one way: «ключ»
+            methods.append(authenticator.kind)
     if mfa.recovery_codes_left(user):
         methods.append(RECOVERY_METHOD)
     return methods
@@ -238,7 +241,12 @@ def signin_second_factor_view(request):
         method = methods[0]
     next_url = _safe_next(request)
     form_class = RecoveryCodeForm if method == RECOVERY_METHOD else CodeForm
-    posted_code = request.method == "POST" and request.POST.get("action") != "send"
+    # A key answers through webauthn_views (JSON), never with a typed code.
+    posted_code = (
+        request.method == "POST"
+        and request.POST.get("action") != "send"
+        and method != Kind.WEBAUTHN
+    )
     form = form_class(data=request.POST if posted_code else None, label=_code_label(method))
 
     if request.method == "POST" and not posted_code:
@@ -282,6 +290,7 @@ METHOD_LABELS = {
     Kind.TOTP: gettext_lazy("Код из приложения-аутентификатора"),
     Kind.SMS: gettext_lazy("Код по SMS"),
     Kind.EMAIL: gettext_lazy("Код по электронной почте"),
+    Kind.WEBAUTHN: gettext_lazy("Ключ безопасности или биометрия"),
     RECOVERY_METHOD: gettext_lazy("Резервный код"),
 }
 

@@ -54,6 +54,7 @@ METHOD_LABELS = {
     "recovery": gettext_lazy("резервный код"),
     "recovery_code": gettext_lazy("резервный код"),
     "recovery_codes": gettext_lazy("резервный код"),
+    "passkey": gettext_lazy("ключ доступа (passkey)"),
 }
 
 
