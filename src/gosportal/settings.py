@@ -100,7 +100,9 @@ INSTALLED_APPS = [
     "gosportal.core",
     "gosportal.integrations",
     "gosportal.accounts",
+    "gosportal.profiles",
     "gosportal.api",
+    "gosportal.demo",
 ]
 
 MIDDLEWARE = [

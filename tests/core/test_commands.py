@@ -7,8 +7,8 @@ from django_tasks_db.models import DBTaskResult
 
 from gosportal.accounts.models import User
 from gosportal.accounts.selectors import user_by_login
-from gosportal.core.management.commands.load_demo import DEMO_ACCOUNTS
 from gosportal.core.schedule import Job, Scheduler
+from gosportal.demo.management.commands.load_demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +23,7 @@ def test_load_demo_is_idempotent_and_the_admin_can_sign_in(client):
     response = client.post(
         "/accounts/login/", {"login": "+7 999 000-00-01", "password": "Gosportal-Admin-2026!"}
     )
+    assert user_by_login("112-233-445 95") == user_by_login("ivan.petrov@example.ru")
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
 

@@ -145,7 +145,7 @@ def page(request, browser, live_server, browser_problems):
 def login(page, live_server, user, password: str) -> None:
     """Sign in through the real sign-in page with the user's e-mail."""
     page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Телефон или электронная почта").fill(user.email)
+    page.get_by_label("Телефон, электронная почта или СНИЛС").fill(user.email)
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("main").get_by_role("button", name="Войти").click()
     expect(page.get_by_role("button", name="Выйти")).to_be_visible()

@@ -49,7 +49,7 @@ def test_enrol_totp_then_sign_in_with_password_and_code(page, live_server):
     # The next 30-second step, so the code differs from the one used to enrol.
     with time_machine.travel(timezone.now() + timedelta(seconds=31)):
         page.goto("/accounts/login/")
-        page.get_by_label("Телефон или электронная почта").fill(user.email)
+        page.get_by_label("Телефон, электронная почта или СНИЛС").fill(user.email)
         page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
         page.get_by_role("main").get_by_role("button", name="Войти").click()
 

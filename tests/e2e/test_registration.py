@@ -68,7 +68,7 @@ def test_forgot_password_by_phone(page):
     expect(page.locator("h1")).to_have_text("Восстановление пароля")
     assert_accessible(page)
 
-    page.get_by_label("Телефон или электронная почта").fill("+7 916 123-98-76")
+    page.get_by_label("Телефон, электронная почта или СНИЛС").fill("+7 916 123-98-76")
     page.get_by_role("button", name="Получить код").click()
     expect(page.locator("h1")).to_have_text("Код для восстановления")
     assert_accessible(page)
@@ -84,7 +84,7 @@ def test_forgot_password_by_phone(page):
 
     expect(page.get_by_text("Пароль изменён, все сеансы завершены.")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Телефон или электронная почта").fill("reset@example.ru")
+    page.get_by_label("Телефон, электронная почта или СНИЛС").fill("reset@example.ru")
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Войти").click()
     expect(page.get_by_role("button", name="Выйти")).to_be_visible()

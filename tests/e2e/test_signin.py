@@ -17,7 +17,7 @@ def server_side_answer(page) -> str:
 
 
 def submit(page, login: str, password: str) -> None:
-    page.get_by_label("Телефон или электронная почта").fill(login)
+    page.get_by_label("Телефон, электронная почта или СНИЛС").fill(login)
     page.get_by_label("Пароль").fill(password)
     page.get_by_role("main").get_by_role("button", name="Войти").click()
 

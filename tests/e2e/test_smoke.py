@@ -85,14 +85,14 @@ def test_sign_in_page_passes_axe(page):
 def test_wrong_password_shows_the_error_summary_and_keeps_the_login(page):
     user = UserFactory()
     page.goto("/accounts/login/")
-    page.get_by_label("Телефон или электронная почта").fill(user.email)
+    page.get_by_label("Телефон, электронная почта или СНИЛС").fill(user.email)
     page.get_by_label("Пароль").fill("not-the-password")
     page.get_by_role("main").get_by_role("button", name="Войти").click()
 
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("Проверьте данные формы")
     expect(summary).to_contain_text("Неверный логин или пароль.")
-    expect(page.get_by_label("Телефон или электронная почта")).to_have_value(user.email)
+    expect(page.get_by_label("Телефон, электронная почта или СНИЛС")).to_have_value(user.email)
     expect(page.get_by_label("Пароль")).to_have_value("")
     expect(summary).to_be_focused()  # read out first by screen readers
 

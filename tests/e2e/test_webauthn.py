@@ -61,7 +61,7 @@ def test_add_a_key_then_sign_in_with_it_and_then_with_a_passkey_alone(page, live
     # Password, then the key at the second step.
     sign_out(page)
     page.goto("/accounts/login/")
-    page.get_by_label("Телефон или электронная почта").fill(user.email)
+    page.get_by_label("Телефон, электронная почта или СНИЛС").fill(user.email)
     page.get_by_label("Пароль").fill(DEFAULT_PASSWORD)
     page.get_by_role("main").get_by_role("button", name="Войти", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Подтверждение входа")

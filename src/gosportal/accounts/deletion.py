@@ -8,6 +8,7 @@ captured before erasure: the outbox subscribers would no longer find them.
 """
 
 import logging
+from collections.abc import Callable
 from functools import partial
 
 from django.core.mail import send_mail
@@ -71,10 +72,21 @@ def confirm_deletion(*, user: User, code: str) -> None:
     delete_account(user)
 
 
+# Apps above accounts that hold personal data (profiles …) register how to erase it.
+_erasers: list[Callable[[User], None]] = []
+
+
+def register_eraser(eraser: Callable[[User], None]) -> None:
+    if eraser not in _erasers:
+        _erasers.append(eraser)
+
+
 @transaction.atomic
 def delete_account(user: User) -> None:
     """Erase the account's personal data and every way into it; keep the pseudonymous row."""
     locked = User.objects.select_for_update().get(pk=user.pk)
+    for erase in _erasers:
+        erase(locked)
     phone, email = locked.phone, locked.email
     audit.record(
         "accounts.deleted", actor=locked.pk, object_type="accounts.user", object_id=str(locked.pk)

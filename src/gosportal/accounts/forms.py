@@ -16,7 +16,7 @@ class LoginForm(forms.Form):
     answer (AUTH-5). The password itself is checked by ``signin.password_step``."""
 
     login = forms.CharField(
-        label=_("Телефон или электронная почта"),
+        label=_("Телефон, электронная почта или СНИЛС"),
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
         error_messages={"required": _("Укажите телефон или электронную почту.")},

@@ -27,7 +27,7 @@ from gosportal.accounts import passwords, selectors, services
 from gosportal.accounts.models import User, email_index, phone_index
 from gosportal.core import audit, otp
 from gosportal.core.errors import Conflict, Forbidden, InvalidInput, ServiceUnavailable
-from gosportal.core.validators import format_phone, normalize_phone
+from gosportal.core.validators import check_snils, format_phone, normalize_phone
 from gosportal.integrations.sms.base import SmsError, get_sms_gateway
 
 logger = logging.getLogger(__name__)
@@ -284,11 +284,12 @@ def _parse_login(login: str) -> tuple[str, str]:
             ) from exc
         return "email", login.lower()
     if _SNILS_LIKE.match(login):
-        # SNILS lives in the profile (REG-2); recovery by it comes with profiles.
-        raise InvalidInput(
-            _("Восстановление по СНИЛС пока недоступно. Укажите телефон или электронную почту."),
-            field="login",
-        )
+        # The code goes to the account's phone (or e-mail); the SNILS itself is only the
+        # key the code is counted and checked under.
+        try:
+            return "snils", "snils:" + check_snils(login)
+        except ValidationError as exc:
+            raise InvalidInput(exc.messages[0], field="login") from exc
     try:
         return "phone", normalize_phone(login)
     except ValidationError as exc:
@@ -303,9 +304,9 @@ def _send_reset_code(user: User | None, kind: str, destination: str, ip: str | N
         )
         text %= {"code": issued.code}
         try:
-            if kind == "phone":
+            if kind == "phone" or (kind == "snils" and user.phone):
                 get_sms_gateway().send(to=user.phone, text=text)
-            else:
+            elif kind == "email" or user.email:
                 send_mail(gettext("Восстановление пароля"), text, None, [user.email])
         except Exception:
             # A failure shown only for existing accounts would reveal them (AUTH-1).
@@ -316,7 +317,7 @@ def _send_reset_code(user: User | None, kind: str, destination: str, ip: str | N
 def start_reset(session, *, login: str, ip: str | None = None) -> dict:
     """Step 1: a code to the contact typed as login, if it belongs to an account."""
     kind, destination = _parse_login(login)
-    user = selectors.user_by_login(destination)
+    user = selectors.user_by_login(login if kind == "snils" else destination)
     if user is not None and (not user.is_active or user.deleted_at is not None):
         user = None
     resend_at = _send_reset_code(user, kind, destination, ip)
@@ -384,4 +385,6 @@ def masked_destination(state: dict) -> str:
     """How the code's destination is shown: the phone formatted, the e-mail as typed."""
     if state.get("kind") == "email":
         return state["destination"]
+    if state.get("kind") == "snils":
+        return ""  # the page names no contact: it would reveal whose SNILS it is
     return format_phone(state.get("phone") or state["destination"])

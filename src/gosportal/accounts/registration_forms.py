@@ -125,7 +125,7 @@ class RegisterPasswordForm(NewPasswordForm):
 
 class ForgotForm(forms.Form):
     login = forms.CharField(
-        label=_("Телефон или электронная почта"),
+        label=_("Телефон, электронная почта или СНИЛС"),
         max_length=254,
         help_text=_("Телефон или адрес почты, привязанный к учётной записи."),
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),

@@ -284,6 +284,7 @@ def password_forgot_code_view(request):
             "form": form,
             "destination": registration.masked_destination(state),
             "by_email": state["kind"] == "email",
+            "by_snils": state["kind"] == "snils",
             "resend_in": registration.seconds_until_resend(state),
             "resend_error": resend_error,
         },

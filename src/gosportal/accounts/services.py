@@ -1,6 +1,7 @@
 """Writers of accounts: every change of a User goes through here."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gosportal.accounts.models import User, email_index, phone_index
 from gosportal.core import audit
@@ -13,15 +14,15 @@ from gosportal.core.validators import normalize_phone
 def create_user(*, email=None, phone=None, password=None, **extra) -> User:
     """Create an account with a unique phone and/or e-mail; audited and announced."""
     if not email and not phone:
-        raise InvalidInput("Укажите телефон или электронную почту.", field="phone")
+        raise InvalidInput(_("Укажите телефон или электронную почту."), field="phone")
     if phone:
         phone = normalize_phone(phone)
         if User.objects.filter(phone_index=phone_index(phone)).exists():
-            raise Conflict("Этот номер телефона уже используется.", field="phone")
+            raise Conflict(_("Этот номер телефона уже используется."), field="phone")
     if email:
         email = User.objects.normalize_email(email.strip())
         if User.objects.filter(email_index=email_index(email)).exists():
-            raise Conflict("Этот адрес электронной почты уже используется.", field="email")
+            raise Conflict(_("Этот адрес электронной почты уже используется."), field="email")
     user = User(email=email or None, phone=phone or None, **extra)
     if password:
         user.set_password(password)

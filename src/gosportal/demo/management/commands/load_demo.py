@@ -10,6 +10,7 @@ from gosportal.accounts.models import Authenticator, User
 from gosportal.accounts.selectors import user_by_login
 from gosportal.accounts.services import create_user
 from gosportal.core import otp
+from gosportal.profiles.services import set_snils
 
 # (e-mail, phone, password, display name, flags). Passwords are for local use only.
 DEMO_ACCOUNTS = [
@@ -30,6 +31,8 @@ DEMO_ACCOUNTS = [
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 -- public demo key
 DEMO_TOTP_USER = "anna.smirnova@example.ru"
 DEMO_SMS_USER = "petr.kuznetsov@example.ru"
+# SNILS of the demo citizens (a login too, AUTH-1). Valid check digits.
+DEMO_SNILS = {"ivan.petrov@example.ru": "112-233-445 95"}
 
 
 class Command(BaseCommand):
@@ -61,6 +64,9 @@ class Command(BaseCommand):
                 setattr(user, key, value)
             user.save()
             self.stdout.write(f"{verb}: {email} / {phone}")
+            if email in DEMO_SNILS:
+                set_snils(user=user, snils=DEMO_SNILS[email])
+                self.stdout.write(f"  SNILS {DEMO_SNILS[email]}")
             if email == DEMO_TOTP_USER:
                 self._ensure_totp(user)
             elif email == DEMO_SMS_USER:
