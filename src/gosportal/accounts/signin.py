@@ -156,20 +156,31 @@ def password_step(request, *, login: str, password: str) -> User:
         if new_lock and user is not None:
             _notify_locked(user, new_lock)
         raise SigninRefused(INVALID_LOGIN, reason=result)
-    if not ip_allowed(user, ip):
-        record_failed_signin(request, user, result=LoginEvent.Result.IP_REFUSED)
-        send_security_notice(
-            user,
-            subject=_("Вход с неразрешённого адреса"),
-            text=_(
-                "Попытка входа в вашу учётную запись с адреса %(ip)s отклонена: адрес не входит "
-                "в список разрешённых. Если это были не вы, смените пароль."
-            )
-            % {"ip": ip or "?"},
-        )
-        raise SigninRefused(IP_REFUSED, reason=LoginEvent.Result.IP_REFUSED)
+    check_ip_allowed(request, user)
     lockout.reset(login, ip)
     return user
+
+
+def check_ip_allowed(request, user: User, *, record=None) -> None:
+    """AUTH-10: refuse (recorded, owner told) a sign-in from outside the user's networks.
+
+    ``record(request, user, result=...)`` writes the history entry; the password step's
+    by default, the passkey sign-in passes its own.
+    """
+    ip = getattr(request, "client_ip", None)
+    if ip_allowed(user, ip):
+        return
+    (record or record_failed_signin)(request, user, result=LoginEvent.Result.IP_REFUSED)
+    send_security_notice(
+        user,
+        subject=_("Вход с неразрешённого адреса"),
+        text=_(
+            "Попытка входа в вашу учётную запись с адреса %(ip)s отклонена: адрес не входит "
+            "в список разрешённых. Если это были не вы, смените пароль."
+        )
+        % {"ip": ip or "?"},
+    )
+    raise SigninRefused(IP_REFUSED, reason=LoginEvent.Result.IP_REFUSED)
 
 
 def record_captcha_failure(request, *, login: str) -> None:

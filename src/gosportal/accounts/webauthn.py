@@ -409,19 +409,7 @@ def signin_with_passkey(request, *, credential) -> User:
         mfa.record_failed_signin(request, owner, method=PASSKEY_METHOD, locked=False)
         mfa.record_wrong_code(user=owner)
         raise wrong from None
-    ip = getattr(request, "client_ip", None)
-    if not signin.ip_allowed(owner, ip):
-        _record_refused(request, owner, result=LoginEvent.Result.IP_REFUSED)
-        send_security_notice(
-            owner,
-            subject=_("Вход с неразрешённого адреса"),
-            text=_(
-                "Попытка входа в вашу учётную запись с адреса %(ip)s отклонена: адрес не входит "
-                "в список разрешённых. Если это были не вы, смените пароль."
-            )
-            % {"ip": ip or "?"},
-        )
-        raise InvalidInput(signin.IP_REFUSED)
+    signin.check_ip_allowed(request, owner, record=_record_refused)
     mfa.record_right_code(user=owner)
     return owner
 

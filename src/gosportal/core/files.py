@@ -85,7 +85,7 @@ _PDF_NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _PDF_STREAM_DATA = re.compile(rb"stream\r?\n.*?endstream", re.S)
 _PDF_STREAM_HEADER = re.compile(rb"\bobj\b(.{0,2048}?)\bstream\r?\n", re.S)
 
-_ZIP_ERRORS = (
+ZIP_ERRORS = (
     zipfile.BadZipFile,
     zlib.error,
     EOFError,
@@ -282,7 +282,7 @@ def _is_docx(data: bytes) -> bool:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         return False
     return "[Content_Types].xml" in names and any(name.startswith("word/") for name in names)
 
@@ -497,7 +497,7 @@ def _check_docx(data: bytes) -> bytes:
                 with archive.open(member) as stream:
                     while stream.read(1024 * 1024):
                         pass
-    except _ZIP_ERRORS:
+    except ZIP_ERRORS:
         raise damaged from None
     return data
 
