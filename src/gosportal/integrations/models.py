@@ -33,3 +33,29 @@ class SandboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient}"
+
+
+class SandboxPerson(models.Model):
+    """A test person known to the sandbox registries (МВД, СФР, ФНС): docs/sandbox.md."""
+
+    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100)
+    middle_name = models.CharField(max_length=100, blank=True)
+    birth_date = models.DateField()
+    passport_series = models.CharField(max_length=4)
+    passport_number = models.CharField(max_length=6)
+    passport_valid = models.BooleanField(default=True)  # False: on the invalid-passport list
+    snils = models.CharField(max_length=11, blank=True)
+    inn = models.CharField(max_length=12, blank=True)
+
+    class Meta:
+        verbose_name = _("тестовый человек песочницы")
+        verbose_name_plural = _("тестовые люди песочницы (реестры)")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["passport_series", "passport_number"], name="sandbox_person_passport"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name} {self.first_name}"

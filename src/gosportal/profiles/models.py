@@ -9,11 +9,20 @@ from django.utils.translation import gettext_lazy as _
 
 from gosportal.accounts.models import User
 from gosportal.core.crypto import blind_index
-from gosportal.core.fields import EncryptedCharField
+from gosportal.core.fields import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 
 def snils_index(digits: str) -> str:
     return blind_index(digits, purpose="snils")
+
+
+def inn_index(digits: str) -> str:
+    return blind_index(digits, purpose="inn")
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("мужской")
+    FEMALE = "female", _("женский")
 
 
 class Profile(models.Model):
@@ -22,6 +31,26 @@ class Profile(models.Model):
     snils_index = models.CharField(
         max_length=64, null=True, blank=True, unique=True, editable=False
     )
+    # PROF-1 «Мои данные»; every personal field encrypted (SEC-2).
+    last_name = EncryptedCharField(_("фамилия"), max_length=100, blank=True, default="")
+    first_name = EncryptedCharField(_("имя"), max_length=100, blank=True, default="")
+    middle_name = EncryptedCharField(_("отчество"), max_length=100, blank=True, default="")
+    birth_date = EncryptedDateField(_("дата рождения"), null=True, blank=True)
+    sex = models.CharField(_("пол"), max_length=6, choices=Sex.choices, blank=True)
+    birthplace = EncryptedCharField(_("место рождения"), max_length=200, blank=True, default="")
+    citizenship = models.CharField(_("гражданство"), max_length=2, default="RU")
+    passport_series = EncryptedCharField(_("серия паспорта"), max_length=4, blank=True, default="")
+    passport_number = EncryptedCharField(_("номер паспорта"), max_length=6, blank=True, default="")
+    passport_issued_on = EncryptedDateField(_("дата выдачи паспорта"), null=True, blank=True)
+    passport_issuer = EncryptedCharField(_("кем выдан"), max_length=300, blank=True, default="")
+    passport_department_code = EncryptedCharField(
+        _("код подразделения"), max_length=7, blank=True, default=""
+    )
+    inn = EncryptedCharField(_("ИНН"), max_length=12, null=True, blank=True)
+    inn_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
+    registration_address = EncryptedTextField(_("адрес регистрации"), blank=True, default="")
+    residence_address = EncryptedTextField(_("адрес проживания"), blank=True, default="")
+    address_confirmed_at = models.DateTimeField(_("адрес подтверждён"), null=True, blank=True)
     updated_at = models.DateTimeField(_("изменено"), default=timezone.now)
 
     class Meta:
@@ -33,7 +62,81 @@ class Profile(models.Model):
 
     def save(self, *args, **kwargs):
         self.snils_index = snils_index(self.snils) if self.snils else None
+        self.inn_index = inn_index(self.inn) if self.inn else None
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "snils" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "snils_index"}
+        if update_fields is not None:
+            extra = {"snils_index"} if "snils" in update_fields else set()
+            extra |= {"inn_index"} if "inn" in update_fields else set()
+            kwargs["update_fields"] = {*update_fields, *extra}
         super().save(*args, **kwargs)
+
+
+class ProfileChange(models.Model):
+    """PROF-4: one changed field — what, old → new (masked for display), when, who, how.
+
+    The old value is kept encrypted so the last change can be undone within 30 minutes.
+    """
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("личный кабинет")
+        SUPPORT = "support", _("служба поддержки")
+        REGISTRY = "registry", _("данные ведомства")
+        UNDO = "undo", _("отмена изменения")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="profile_changes")
+    field = models.CharField(_("поле"), max_length=50)
+    old_display = models.CharField(_("было"), max_length=300, blank=True)
+    new_display = models.CharField(_("стало"), max_length=300, blank=True)
+    old_value = EncryptedTextField(blank=True, default="")
+    changed_at = models.DateTimeField(_("когда"), default=timezone.now)
+    actor_id = models.BigIntegerField(_("кто"), null=True, blank=True)
+    channel = models.CharField(_("способ"), max_length=20, choices=Channel.choices)
+    undone_at = models.DateTimeField(_("отменено"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("изменение данных")
+        verbose_name_plural = _("история изменений данных")
+        ordering = ["-changed_at", "-id"]
+        indexes = [models.Index(fields=["user", "-changed_at"], name="profile_change_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.field} {self.changed_at:%Y-%m-%d %H:%M}"
+
+
+class RegistryCheck(models.Model):
+    """REG-2: one check of the profile against a registry (МВД, СФР, ФНС), run by a task."""
+
+    class Registry(models.TextChoices):
+        MVD = "mvd", _("МВД: паспорт")
+        SFR = "sfr", _("СФР: СНИЛС")
+        FNS = "fns", _("ФНС: ИНН")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Проверка выполняется")
+        PASSED = "passed", _("Данные подтверждены")
+        MISMATCH = "mismatch", _("Данные не совпадают")
+        FAILED = "failed", _("Проверка не выполнена")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="registry_checks")
+    registry = models.CharField(_("реестр"), max_length=10, choices=Registry.choices)
+    status = models.CharField(
+        _("статус"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    # Hash of the data sent, so an answer about data changed meanwhile is ignored.
+    data_hash = models.CharField(max_length=64)
+    mismatch_field = models.CharField(_("поле"), max_length=50, blank=True)
+    message = models.CharField(_("сообщение"), max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("попыток"), default=0)
+    requested_at = models.DateTimeField(_("запрошено"), default=timezone.now)
+    completed_at = models.DateTimeField(_("завершено"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("проверка в реестре")
+        verbose_name_plural = _("проверки в реестрах")
+        ordering = ["-requested_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "registry", "-requested_at"], name="registry_check_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registry}: {self.status}"
