@@ -25,6 +25,7 @@ admin.site.login = admin_login
 urlpatterns = [
     path("", include("gosportal.core.urls")),
     path("accounts/", include("gosportal.accounts.urls")),
+    path("profile/", include("gosportal.profiles.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
