@@ -376,3 +376,7 @@ SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
 SESSION_ACTIVITY_WRITE_SECONDS = env_int("SESSION_ACTIVITY_WRITE_SECONDS", 60)
 # The page warns this long before the idle timeout, offering «Продолжить сеанс».
 SESSION_IDLE_WARNING_SECONDS = env_int("SESSION_IDLE_WARNING_SECONDS", 120)
+# REG-2: МВД, СФР and ФНС checks of a person's data (docs/sandbox.md, «Реестры»).
+REGISTRY_GATEWAY = env_str(
+    "REGISTRY_GATEWAY", "gosportal.integrations.registries.sandbox.SandboxRegistryGateway"
+)

@@ -34,3 +34,28 @@ def create_user(*, email=None, phone=None, password=None, **extra) -> User:
     )
     emit(Event("accounts.user_created", {"user_id": user.pk}))
     return user
+
+
+_LEVEL_ORDER = list(User.Level.values)  # simplified < standard < confirmed
+
+
+@transaction.atomic
+def raise_level(user: User, *, level: str, reason: str = "") -> bool:
+    """Raise the account to ``level`` (never lowers it); audited and announced.
+
+    Returns whether the level changed.
+    """
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if _LEVEL_ORDER.index(locked.level) >= _LEVEL_ORDER.index(User.Level(level)):
+        return False
+    previous = locked.level
+    locked.level = level
+    locked.save(update_fields=["level"])
+    user.level = level
+    audit.record(
+        "accounts.level_raised",
+        obj=locked,
+        details={"from": previous, "to": level, "reason": reason},
+    )
+    emit(Event("accounts.level_changed", {"user_id": locked.pk, "from": previous, "to": level}))
+    return True

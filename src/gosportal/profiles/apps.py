@@ -15,3 +15,4 @@ class ProfilesConfig(AppConfig):
 
         register_login_resolver(user_by_snils)  # AUTH-1: sign-in and recovery by SNILS
         register_eraser(erase_profile)  # REC-4
+        from gosportal.profiles import checks  # noqa: F401 -- REG-2: subscribes to profiles.changed

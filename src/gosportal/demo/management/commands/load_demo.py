@@ -1,15 +1,21 @@
 """manage.py load_demo: idempotent demo accounts for local runs (listed in the README)."""
 
+import datetime
+
 import pyotp
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from gosportal.accounts import mfa
 from gosportal.accounts.models import Authenticator, User
 from gosportal.accounts.selectors import user_by_login
 from gosportal.accounts.services import create_user
 from gosportal.core import otp
+from gosportal.integrations.registries.sandbox import load_test_people
+from gosportal.profiles.checks import request_checks
+from gosportal.profiles.models import Profile, Sex
 from gosportal.profiles.services import set_snils
 
 # (e-mail, phone, password, display name, flags). Passwords are for local use only.
@@ -33,6 +39,25 @@ DEMO_TOTP_USER = "anna.smirnova@example.ru"
 DEMO_SMS_USER = "petr.kuznetsov@example.ru"
 # SNILS of the demo citizens (a login too, AUTH-1). Valid check digits.
 DEMO_SNILS = {"ivan.petrov@example.ru": "112-233-445 95"}
+# REG-2: personal data matching a sandbox registry person (docs/sandbox.md, «Реестры»),
+# so the registry checks (run by the worker) make the account standard.
+DEMO_PROFILES = {
+    "ivan.petrov@example.ru": {
+        "last_name": "Петров",
+        "first_name": "Иван",
+        "middle_name": "Сергеевич",
+        "birth_date": datetime.date(1985, 3, 14),
+        "sex": Sex.MALE,
+        "birthplace": "г. Москва",
+        "passport_series": "4510",
+        "passport_number": "123456",
+        "passport_issued_on": datetime.date(2005, 4, 1),
+        "passport_issuer": "ОВД района Хамовники г. Москвы",
+        "passport_department_code": "770-001",
+        "inn": "770712345633",
+        "registration_address": "119021, г. Москва, ул. Льва Толстого, д. 1, кв. 1",
+    }
+}
 
 
 class Command(BaseCommand):
@@ -67,11 +92,25 @@ class Command(BaseCommand):
             if email in DEMO_SNILS:
                 set_snils(user=user, snils=DEMO_SNILS[email])
                 self.stdout.write(f"  SNILS {DEMO_SNILS[email]}")
+            if email in DEMO_PROFILES:
+                self._ensure_profile(user, DEMO_PROFILES[email])
             if email == DEMO_TOTP_USER:
                 self._ensure_totp(user)
             elif email == DEMO_SMS_USER:
                 self._ensure_sms(user)
+        people = load_test_people()
+        self.stdout.write(f"{people} test people in the sandbox registries (docs/sandbox.md)")
         self.stdout.write(self.style.SUCCESS(f"{User.objects.count()} accounts in the database."))
+
+    def _ensure_profile(self, user: User, data: dict) -> None:
+        # Written directly: the «Мои данные» services are not in place yet.
+        profile, _created = Profile.objects.get_or_create(user=user)
+        for field, value in data.items():
+            setattr(profile, field, value)
+        profile.updated_at = timezone.now()
+        profile.save()
+        requested = request_checks(user)  # tasks run in the worker after commit
+        self.stdout.write(f"  personal data; registry checks requested: {len(requested)}")
 
     def _ensure_totp(self, user: User) -> None:
         if not user.authenticators.filter(kind=Authenticator.Kind.TOTP).exists():
