@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "gosportal.integrations",
     "gosportal.accounts",
     "gosportal.profiles",
+    "gosportal.identity",
+    "gosportal.backoffice",
     "gosportal.api",
     "gosportal.demo",
 ]

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("gosportal.core.urls")),
     path("accounts/", include("gosportal.accounts.urls")),
     path("profile/", include("gosportal.profiles.urls")),
+    path("identity/", include("gosportal.identity.urls")),
+    path("desk/", include("gosportal.backoffice.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

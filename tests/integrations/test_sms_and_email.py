@@ -120,11 +120,11 @@ def test_smtp_server_down_is_an_error_not_a_silent_loss():
 )
 def test_dev_outbox_page_lists_captured_sms_and_email(client):
     get_sms_gateway().send(to="+79161234567", text="Код: 654321")
-    mail.send_mail("Письмо", "Ссылка", None, ["a@example.ru"])
+    mail.send_mail("Тема письма-проверки", "Ссылка", None, ["a@example.ru"])
     html = client.get("/dev/outbox/").content.decode()
-    assert "Код: 654321" in html and "Письмо" in html
+    assert "Код: 654321" in html and "Тема письма-проверки" in html
     sms_only = client.get("/dev/outbox/?channel=sms").content.decode()
-    assert "Код: 654321" in sms_only and "Письмо" not in sms_only
+    assert "Код: 654321" in sms_only and "Тема письма-проверки" not in sms_only
 
 
 @override_settings(DEV_OUTBOX_ENABLED=True)

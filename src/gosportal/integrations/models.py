@@ -11,6 +11,7 @@ class SandboxMessage(models.Model):
     class Channel(models.TextChoices):
         SMS = "sms", _("SMS")
         EMAIL = "email", _("Электронная почта")
+        POST = "post", _("Письмо Почты России")
 
     class Status(models.TextChoices):
         DELIVERED = "delivered", _("Доставлено")

@@ -1,0 +1,3 @@
+"""URL patterns of the officer and operator desks."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URL patterns of «Подтверждение личности» (REG-3)."""
+
+urlpatterns: list = []
