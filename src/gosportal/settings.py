@@ -382,3 +382,5 @@ SESSION_IDLE_WARNING_SECONDS = env_int("SESSION_IDLE_WARNING_SECONDS", 120)
 REGISTRY_GATEWAY = env_str(
     "REGISTRY_GATEWAY", "gosportal.integrations.registries.sandbox.SandboxRegistryGateway"
 )
+# REG-3: registered letters with a confirmation code (docs/sandbox.md, «Почта России»).
+POST_OFFICE = env_str("POST_OFFICE", "gosportal.integrations.post.sandbox.SandboxPostOffice")

@@ -4,6 +4,7 @@ import datetime
 
 import pyotp
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,7 @@ DEMO_ACCOUNTS = [
     ("ivan.petrov@example.ru", "+79161000001", "Demo-Citizen-2026!", "Иван Петров", {}),
     ("anna.smirnova@example.ru", "+79161000002", "Demo-Citizen-2026!", "Анна Смирнова", {}),
     ("petr.kuznetsov@example.ru", "+79161000003", "Demo-Citizen-2026!", "Пётр Кузнецов", {}),
+    ("operator@gosportal.local", "+79990000002", "Demo-Operator-2026!", "Оператор МФЦ", {}),
 ]
 # Second factors of the demo citizens (AUTH-3). The TOTP secret is public in the README:
 # add it to an authenticator app by hand. (pyotp refuses keys under 112 bits, so the
@@ -37,6 +39,9 @@ DEMO_ACCOUNTS = [
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # noqa: S105 -- public demo key
 DEMO_TOTP_USER = "anna.smirnova@example.ru"
 DEMO_SMS_USER = "petr.kuznetsov@example.ru"
+# OFF-4: the service-centre operator (SMS second factor, like the SMS demo citizen).
+DEMO_OPERATOR = "operator@gosportal.local"
+OPERATOR_GROUP = "Операторы центров обслуживания"
 # SNILS of the demo citizens (a login too, AUTH-1). Valid check digits.
 DEMO_SNILS = {"ivan.petrov@example.ru": "112-233-445 95"}
 # REG-2: personal data matching a sandbox registry person (docs/sandbox.md, «Реестры»),
@@ -98,6 +103,9 @@ class Command(BaseCommand):
                 self._ensure_totp(user)
             elif email == DEMO_SMS_USER:
                 self._ensure_sms(user)
+            elif email == DEMO_OPERATOR:
+                self._ensure_operator(user)
+                self._ensure_sms(user)
         people = load_test_people()
         self.stdout.write(f"{people} test people in the sandbox registries (docs/sandbox.md)")
         self.stdout.write(self.style.SUCCESS(f"{User.objects.count()} accounts in the database."))
@@ -120,6 +128,16 @@ class Command(BaseCommand):
         if mfa.recovery_codes_left(user) is None:
             codes = mfa.generate_recovery_codes(user=user, session_key=None, announce=False)
             self.stdout.write(f"  recovery codes (shown once): {' '.join(codes)}")
+
+    def _ensure_operator(self, user: User) -> None:
+        group, _created = Group.objects.get_or_create(name=OPERATOR_GROUP)
+        group.permissions.add(
+            Permission.objects.get(
+                content_type__app_label="identity", codename="confirm_in_service_centre"
+            )
+        )
+        user.groups.add(group)
+        self.stdout.write(f"  group «{OPERATOR_GROUP}»")
 
     def _ensure_sms(self, user: User) -> None:
         if user.authenticators.filter(kind=Authenticator.Kind.SMS).exists():
