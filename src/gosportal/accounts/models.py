@@ -73,6 +73,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     # AUTH-10: networks allowed to sign in, one address or CIDR per line; empty = any.
     ip_allowlist = models.TextField(_("разрешённые сети"), blank=True)
     deleted_at = models.DateTimeField(_("удалена"), null=True, blank=True)
+    # PROF-6: personalisation, remembered per user.
+    language = models.CharField(
+        _("язык интерфейса"),
+        max_length=5,
+        choices=[("ru", "Русский"), ("en", "English")],
+        default="ru",
+    )
+    time_zone = models.CharField(_("часовой пояс"), max_length=50, default="Europe/Moscow")
+    date_format = models.CharField(
+        _("формат даты"),
+        max_length=10,
+        choices=[("d.m.Y", "31.12.2026"), ("j E Y", "31 декабря 2026"), ("Y-m-d", "2026-12-31")],
+        default="d.m.Y",
+    )
+    large_text = models.BooleanField(_("крупный шрифт"), default=False)
+    high_contrast = models.BooleanField(_("высокий контраст"), default=False)
 
     objects = UserManager()
 

@@ -140,3 +140,54 @@ class RegistryCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registry}: {self.status}"
+
+
+class Consent(models.Model):
+    """PROF-5: a consent to the processing of personal data, with its scope; revocable."""
+
+    class Scope(models.TextChoices):
+        PROCESSING = "processing", _("Обработка персональных данных для оказания услуг")
+        PARTNER_SITES = (
+            "partner_sites",
+            _("Передача данных сайтам-партнёрам при входе через Госпортал"),
+        )
+        NOTIFICATIONS = "notifications", _("Информационные рассылки о новых услугах")
+        RESEARCH = "research", _("Использование обезличенных данных для улучшения портала")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    scope = models.CharField(_("согласие"), max_length=20, choices=Scope.choices)
+    version = models.CharField(_("редакция текста"), max_length=20, default="2026-11")
+    granted_at = models.DateTimeField(_("дано"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("отозвано"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("согласие")
+        verbose_name_plural = _("согласия")
+        ordering = ["scope", "-granted_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "scope"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_active_consent_per_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_scope_display()
+
+
+class Reminder(models.Model):
+    """PROF-8: a reminder already sent, so each one goes out once per occasion."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_reminders")
+    kind = models.CharField(max_length=40)
+    occasion = models.CharField(max_length=40)  # e.g. the passport's expiry date
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "occasion"], name="reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.occasion}"
