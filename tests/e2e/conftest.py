@@ -86,6 +86,10 @@ class BrowserProblems:
             self.problems.append(f"HTTP {response.status}: {response.url}")
 
     def on_request_failed(self, request) -> None:
+        # A navigation cancels the previous page's unfinished loads (net::ERR_ABORTED):
+        # that is the browser working as designed, not a failure of the portal.
+        if "ERR_ABORTED" in (request.failure or ""):
+            return
         self.problems.append(f"request failed ({request.failure}): {request.url}")
 
     def attach(self, page) -> None:
