@@ -47,4 +47,7 @@ def test_run_scheduler_once_enqueues_the_outbox_drain(run_tasks):
     call_command("run_scheduler", "--once", verbosity=0)
     assert DBTaskResult.objects.filter(task_path="gosportal.core.tasks.drain_outbox").count() == 1
     run_tasks()
-    assert DBTaskResult.objects.get().status == "SUCCESSFUL"
+    assert {r.task_path: r.status for r in DBTaskResult.objects.all()} == {
+        "gosportal.core.tasks.drain_outbox": "SUCCESSFUL",
+        "gosportal.profiles.tasks.send_data_reminders": "SUCCESSFUL",
+    }

@@ -2,14 +2,20 @@
 
 The archive is built in memory from the user's own rows only: the account itself,
 login history, sessions, second factors (kind, name and dates — never a secret) and
-the audit rows where the user is the actor. Other apps (profile, applications,
-documents, payments) will add their files here as they arrive.
+the audit rows where the user is the actor. Apps above accounts (profiles now;
+applications, documents, payments as they arrive) plug their files in with
+``register_export_part`` from their ``AppConfig.ready()``, as they do for deletion,
+so the archive stays the one download at /accounts/export/.
 """
 
 import io
 import json
+import textwrap
 import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
@@ -35,10 +41,26 @@ security.json       — способы подтверждения входа (в
                       приложения, резервные коды) в выгрузку не входят.
 audit.json          — журнал ваших действий на портале: время, действие, IP-адрес,
                       браузер и идентификатор объекта.
-
+{parts}
 Храните архив в надёжном месте: в нём ваши персональные данные. Если вы не
 запрашивали выгрузку, смените пароль и обратитесь в службу поддержки.
 """
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    name: str  # the file name in the archive, e.g. "profile.json"
+    builder: Callable[[User], Any]
+    description: str  # one README line; may be a lazy translation
+
+
+_parts: dict[str, ExportPart] = {}
+
+
+def register_export_part(name: str, builder: Callable[[User], Any], *, description="") -> None:
+    """Add a file to the archive. ``builder(user)`` returns a JSON-able object (written as
+    ``name``) or ``(filename, bytes)`` for a file of another format."""
+    _parts[name] = ExportPart(name, builder, description)
 
 
 def export_filename(now: datetime | None = None) -> str:
@@ -55,13 +77,38 @@ def build_export(*, user: User) -> bytes:
         "security.json": _security(user),
         "audit.json": _audit_rows(user),
     }
+    contents = {name: _json(data) for name, data in files.items()}
+    described = []
+    for part in _parts.values():
+        filename, content = _built(part, user)
+        contents[filename] = content
+        described.append((filename, str(part.description)))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            archive.writestr(name, _json(data))
-        archive.writestr("README.txt", README.format(created=f"{now:%Y-%m-%d %H:%M}"))
-    audit.record("accounts.exported", actor=user, obj=user, details={"files": sorted(files)})
+        for name, content in contents.items():
+            archive.writestr(name, content)
+        readme = README.format(created=f"{now:%Y-%m-%d %H:%M}", parts=_readme_lines(described))
+        archive.writestr("README.txt", readme)
+    audit.record("accounts.exported", actor=user, obj=user, details={"files": sorted(contents)})
     return buffer.getvalue()
+
+
+def _built(part: ExportPart, user: User) -> tuple[str, str | bytes]:
+    result = part.builder(user)
+    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], bytes):
+        return result
+    return part.name, _json(result)
+
+
+def _readme_lines(described: list[tuple[str, str]]) -> str:
+    """README entries of the registered parts, aligned like the fixed ones above them."""
+    lines = []
+    for filename, description in described:
+        head = f"{filename:<19} — " if len(filename) < 20 else f"{filename} — "
+        wrapped = textwrap.wrap(description, width=80 - 22) or [""]
+        lines.append(head + wrapped[0])
+        lines += [" " * 22 + line for line in wrapped[1:]]
+    return "".join(f"{line}\n" for line in lines)
 
 
 def _json(data) -> str:

@@ -4,10 +4,7 @@ import logging
 import re
 import uuid
 
-from django.conf import settings
 from django.shortcuts import render
-from django.utils import translation
-from django.utils.cache import patch_vary_headers
 
 from gosportal.core import context
 from gosportal.core.errors import DomainError, RateLimited
@@ -83,27 +80,4 @@ class DomainErrorMiddleware:
         )
         if isinstance(exception, RateLimited) and exception.retry_after:
             response["Retry-After"] = str(exception.retry_after)
-        return response
-
-
-class LanguageMiddleware:
-    """UX-1: Russian unless the person chose another language (the language cookie).
-
-    Unlike Django's LocaleMiddleware it ignores the browser's Accept-Language, so a
-    citizen abroad or on an English-language phone still gets the Russian portal
-    until they switch.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.available = {code for code, _ in settings.LANGUAGES}
-
-    def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        language = chosen if chosen in self.available else settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        response.headers.setdefault("Content-Language", language)
-        patch_vary_headers(response, ("Cookie",))
         return response

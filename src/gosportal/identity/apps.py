@@ -6,3 +6,16 @@ class IdentityConfig(AppConfig):
     name = "gosportal.identity"
     label = "identity"
     verbose_name = _("Подтверждение личности")
+
+    def ready(self) -> None:
+        from gosportal.accounts.export import register_export_part
+        from gosportal.identity import export
+
+        register_export_part(
+            "identity_confirmations.json",
+            export.identity_confirmations_part,
+            description=_(
+                "подтверждения личности: способ, статус, даты, почтовый идентификатор "
+                "письма. Коды подтверждения в выгрузку не входят."
+            ),
+        )

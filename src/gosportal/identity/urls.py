@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.index_view, name="index"),
     path("service-centre/", views.service_centre_view, name="service_centre"),
     path("letter/", include("gosportal.identity.post_urls")),
+    path("device/", include("gosportal.identity.device_urls")),
 ]

@@ -1,4 +1,4 @@
-"""Background tasks of personal data: registry checks (REG-2)."""
+"""Background tasks of personal data: registry checks (REG-2), data reminders (PROF-8)."""
 
 from django_tasks import task
 
@@ -9,3 +9,11 @@ def run_registry_check(check_id: int) -> str:
     from gosportal.profiles.checks import run_check
 
     return run_check(check_id=check_id)
+
+
+@task()
+def send_data_reminders() -> int:
+    """Send the reminders due today (PROF-8); idempotent, run daily by the scheduler."""
+    from gosportal.profiles.reminders import send_due_reminders
+
+    return send_due_reminders()

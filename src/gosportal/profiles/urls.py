@@ -1,6 +1,6 @@
 """URL patterns of «Мои данные» (PROF-1, PROF-4)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from gosportal.profiles import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("history/", views.history_view, name="history"),
     path("history/undo/", views.undo_view, name="undo"),
     path("history/undo/confirm/", views.undo_confirm_view, name="undo_confirm"),
+    path("", include("gosportal.profiles.settings_urls")),  # PROF-5, PROF-6
 ]
