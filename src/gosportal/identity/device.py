@@ -41,6 +41,7 @@ from gosportal.core.crypto import blind_index
 from gosportal.core.errors import Forbidden, NotFound
 from gosportal.core.ratelimit import check as check_rate
 from gosportal.identity.models import Confirmation
+from gosportal.identity.pending import cancel_pending, open_pending
 from gosportal.identity.service_centre import check_can_request
 from gosportal.profiles.selectors import profile_of
 
@@ -94,33 +95,20 @@ def request_device_confirmation(*, user: User) -> tuple[Confirmation, str]:
     """A new pending confirmation with a fresh link token (returned once, stored only
     hashed); an earlier pending one of this method is cancelled."""
     check_can_request(user)
-    now = timezone.now()
-    earlier = list(
-        Confirmation.objects.select_for_update().filter(
-            user=user, method=METHOD, status=Confirmation.Status.PENDING
-        )
-    )
-    for old in earlier:
-        old.status = Confirmation.Status.CANCELLED
-        old.code_hash = ""
-        old.code_index = ""
-        old.decided_at = now
-        old.save(update_fields=["status", "code_hash", "code_index", "decided_at"])
+    cancelled = cancel_pending(user=user, method=METHOD)
     token = generate_token()
-    confirmation = Confirmation.objects.create(
+    confirmation = open_pending(
         user=user,
         method=METHOD,
-        status=Confirmation.Status.PENDING,
         code_hash=_token_hash(token),
         code_index=blind_index(token, purpose=INDEX_PURPOSE),
-        created_at=now,
-        expires_at=now + VALIDITY,
+        validity=VALIDITY,
     )
     audit.record(
         "identity.device_requested",
         actor=user,
         obj=confirmation,
-        details={"cancelled": [old.pk for old in earlier]},
+        details={"cancelled": cancelled},
     )
     return confirmation, token
 

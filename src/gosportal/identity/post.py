@@ -23,6 +23,7 @@ from gosportal.core import audit, ratelimit
 from gosportal.core.crypto import blind_index
 from gosportal.core.errors import Conflict, InvalidInput, RateLimited
 from gosportal.identity.models import Confirmation
+from gosportal.identity.pending import cancel_pending, open_pending
 from gosportal.integrations.post.base import PostError, TrackingEvent, get_post_office
 from gosportal.profiles.selectors import profile_of
 
@@ -137,16 +138,11 @@ def order_letter(*, user: User) -> Confirmation:
         recipient = " ".join(
             part for part in (profile.last_name, profile.first_name, profile.middle_name) if part
         )
-        now = timezone.now()
-        for older in Confirmation.objects.select_for_update().filter(
-            user=user, method=Confirmation.Method.POST_LETTER, status=Confirmation.Status.PENDING
-        ):
-            older.status = Confirmation.Status.CANCELLED
-            older.decided_at = now
-            older.reason = _("Заказано новое письмо")
-            older.save(update_fields=["status", "decided_at", "reason"])
+        cancel_pending(
+            user=user, method=Confirmation.Method.POST_LETTER, reason=_("Заказано новое письмо")
+        )
         code = generate_code()
-        expires_at = now + CODE_TTL
+        expires_at = timezone.now() + CODE_TTL
         try:
             tracking_number = get_post_office().send_letter(
                 address=address,
@@ -158,14 +154,13 @@ def order_letter(*, user: User) -> Confirmation:
                 _("Почта России не приняла письмо. Проверьте адрес регистрации в «Мои данные»."),
                 code="post_refused",
             ) from error
-        letter = Confirmation.objects.create(
+        letter = open_pending(
             user=user,
             method=Confirmation.Method.POST_LETTER,
             code_hash=_hash(code),
-            expires_at=expires_at,
+            validity=CODE_TTL,
             tracking_number=tracking_number,
             address=address,
-            created_at=now,
         )
         audit.record(
             "identity.post_letter_ordered",

@@ -27,6 +27,7 @@ from gosportal.core.crypto import blind_index
 from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gosportal.core.ratelimit import check as check_rate
 from gosportal.identity.models import Confirmation
+from gosportal.identity.pending import cancel_pending, open_pending
 from gosportal.profiles.selectors import profile_of
 
 # Letters and digits nobody mixes up when reading them aloud or typing (no 0/O, 1/I …).
@@ -87,33 +88,20 @@ def request_service_centre_confirmation(*, user: User) -> tuple[Confirmation, st
     """A new pending confirmation with a fresh code (returned once, stored only hashed);
     an earlier pending one of this method is cancelled."""
     check_can_request(user)
-    now = timezone.now()
-    earlier = list(
-        Confirmation.objects.select_for_update().filter(
-            user=user, method=METHOD, status=Confirmation.Status.PENDING
-        )
-    )
-    for old in earlier:
-        old.status = Confirmation.Status.CANCELLED
-        old.code_hash = ""
-        old.code_index = ""
-        old.decided_at = now
-        old.save(update_fields=["status", "code_hash", "code_index", "decided_at"])
+    cancelled = cancel_pending(user=user, method=METHOD)
     code = generate_code()
-    confirmation = Confirmation.objects.create(
+    confirmation = open_pending(
         user=user,
         method=METHOD,
-        status=Confirmation.Status.PENDING,
         code_hash=_code_hash(code),
         code_index=blind_index(code, purpose=INDEX_PURPOSE),
-        created_at=now,
-        expires_at=now + VALIDITY,
+        validity=VALIDITY,
     )
     audit.record(
         "identity.service_centre_requested",
         actor=user,
         obj=confirmation,
-        details={"cancelled": [old.pk for old in earlier]},
+        details={"cancelled": cancelled},
     )
     return confirmation, code
 
