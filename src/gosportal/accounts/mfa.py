@@ -469,3 +469,41 @@ def _after_change(user: User, *, kind: str, added: bool, session_key: str | None
     text += " " + _("Если это были не вы, срочно смените пароль и обратитесь в службу поддержки.")
     send_security_notice(user, subject=_("Изменены настройки безопасности"), text=text)
     end_sessions(user, reason=SESSION_END_REASON, except_key=session_key)
+
+
+def enable_default_for_confirmed(*, user: User) -> Authenticator | None:
+    """AUTH-3: two-factor sign-in is on by default for confirmed accounts.
+
+    When an account reaches the confirmed level with no second factor, codes to its
+    phone (or, without one, to its confirmed e-mail) are turned on, and the person is
+    told; they may switch or remove the method in «Настройки безопасности». Other
+    sessions are left alone: nobody changed anything by hand.
+    """
+    with transaction.atomic():
+        lock_user(user)
+        if second_factors_for(user).exists():
+            return None
+        if user.phone:
+            kind = Kind.SMS
+        elif user.email and user.email_confirmed:
+            kind = Kind.EMAIL
+        else:
+            return None
+        row = Authenticator.objects.create(
+            user=user,
+            kind=kind,
+            name=str(Kind(kind).label),
+            is_default=not user.authenticators.filter(is_default=True).exists(),
+        )
+        audit.record("accounts.mfa_enabled_by_default", actor=user, obj=row, details={"kind": kind})
+        send_security_notice(
+            user,
+            subject=_("Включена двухфакторная аутентификация"),
+            text=_(
+                "Ваша учётная запись подтверждена, поэтому вход теперь защищён вторым фактором: "
+                "после пароля мы пришлём код (%(what)s). Изменить способ можно в настройках "
+                "безопасности."
+            )
+            % {"what": str(Kind(kind).label).lower()},
+        )
+    return row

@@ -58,4 +58,8 @@ def raise_level(user: User, *, level: str, reason: str = "") -> bool:
         details={"from": previous, "to": level, "reason": reason},
     )
     emit(Event("accounts.level_changed", {"user_id": locked.pk, "from": previous, "to": level}))
+    if level == User.Level.CONFIRMED:
+        from gosportal.accounts.mfa import enable_default_for_confirmed
+
+        enable_default_for_confirmed(user=locked)
     return True
