@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-1}"
 export LOG_FORMAT="${LOG_FORMAT:-text}"
+scripts/system-deps.sh runtime
 scripts/bootstrap.sh
 .venv/bin/python manage.py migrate --noinput --verbosity 0
 .venv/bin/python manage.py load_demo

@@ -1,22 +1,12 @@
 #!/usr/bin/env bash
-# README command 2: install the test dependencies (Debian chromium and gettext when
-# missing) and run the whole suite: lint, migrations, translations, then the tests
+# README command 2: install the test dependencies (Debian packages when missing,
+# see scripts/system-deps.sh) and run the whole suite: lint, migrations, translations, then the tests
 # on SQLite and, when a PostgreSQL server answers on 127.0.0.1:5432 (always in CI),
 # on PostgreSQL too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_apt=()
-command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-command -v xgettext >/dev/null 2>&1 || need_apt+=(gettext)
-if [ ${#need_apt[@]} -gt 0 ]; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  echo "Installing Debian packages: ${need_apt[*]}"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need_apt[@]}" >/dev/null
-fi
-
+scripts/system-deps.sh test
 scripts/bootstrap.sh test
 py=.venv/bin/python
 export VAR_DIR="${TEST_VAR_DIR:-$PWD/var/test}"

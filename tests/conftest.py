@@ -35,6 +35,12 @@ def _clean_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):
+    """Each test stores uploads (and the document vault) in its own folder."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
 @pytest.fixture
 def client(client):
     """Django's test client on an allowed host, as a browser would call the portal."""

@@ -102,6 +102,12 @@ INSTALLED_APPS = [
     "gosportal.accounts",
     "gosportal.profiles",
     "gosportal.identity",
+    "gosportal.organizations",
+    "gosportal.signatures",
+    "gosportal.catalog",
+    "gosportal.documents",
+    "gosportal.applications",
+    "gosportal.notifications",
     "gosportal.backoffice",
     "gosportal.api",
     "gosportal.demo",
@@ -117,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "gosportal.core.middleware.AuditContextUserMiddleware",
+    "gosportal.organizations.acting.ActingAsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "gosportal.accounts.sessions.SessionActivityMiddleware",
     "gosportal.accounts.passwords.PasswordAgeMiddleware",
@@ -144,6 +151,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "gosportal.core.context_processors.portal",
                 "gosportal.accounts.switching.context",
+                "gosportal.organizations.acting.menu",
             ],
         },
     },
@@ -274,6 +282,29 @@ SMS_SENDER = env_str("SMS_SENDER", "GOSPORTAL")
 ANTIVIRUS_SCANNER = env_str(
     "ANTIVIRUS_SCANNER", "gosportal.integrations.antivirus.sandbox.SandboxAntivirus"
 )
+
+
+# MOB-1 web push (docs/notifications.md): the VAPID key pair (raw P-256 private key,
+# base64url) and the contact sent to push services; generated into var/ on a laptop.
+def _new_vapid_key() -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).decode().rstrip("=")
+
+
+VAPID_PRIVATE_KEY = local_secret("VAPID_PRIVATE_KEY", "vapid_private_key", _new_vapid_key)
+VAPID_SUBJECT = env_str("VAPID_SUBJECT", "mailto:support@gosportal.local")
+# Push services the portal may post to (host suffixes); browsers only hand out these.
+WEB_PUSH_HOSTS = env_list(
+    "WEB_PUSH_HOSTS",
+    "fcm.googleapis.com,push.services.mozilla.com,notify.windows.com,push.apple.com",
+)
+WEB_PUSH_TTL = env_int("WEB_PUSH_TTL", 24 * 60 * 60)
+# NOT-4: the SMS operator's delivery reports, signed with HMAC-SHA256 over the body.
+SMS_RECEIPT_SECRET = local_secret(
+    "SMS_RECEIPT_SECRET", "sms_receipt_secret", lambda: secrets.token_urlsafe(32)
+)
 # Development-only page with captured e-mail and SMS (/dev/outbox/).
 DEV_OUTBOX_ENABLED = env_bool("DEV_OUTBOX", DEBUG)
 
@@ -328,6 +359,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
         "form-action": [SELF],
@@ -357,6 +390,9 @@ LOGGING = {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         "django.server": {"level": "WARNING"},
+        # PDF rendering logs every step at INFO; font subsetting is chatty too.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -384,3 +420,51 @@ REGISTRY_GATEWAY = env_str(
 )
 # REG-3: registered letters with a confirmation code (docs/sandbox.md, «Почта России»).
 POST_OFFICE = env_str("POST_OFFICE", "gosportal.integrations.post.sandbox.SandboxPostOffice")
+# REG-5: ФНС registers of entrepreneurs and legal entities (docs/sandbox.md, «ЕГРИП»).
+EGR_GATEWAY = env_str("EGR_GATEWAY", "gosportal.integrations.egr.sandbox.SandboxEgrGateway")
+
+
+# REG-3: partner banks for identity confirmation (OpenID Connect sign-in and card checks).
+# BANK_OIDC_PROVIDERS is JSON: {"<bank id>": {"name", "issuer", "client_id",
+# "client_secret"}}. An empty issuer means the local sandbox bank under
+# /sandbox/bank/<bank id>/ (docs/sandbox.md, «Партнёрские банки»); its client secret is
+# derived from SECRET_KEY unless given.
+def _sandbox_bank_secret(bank: str) -> str:
+    import hashlib
+    import hmac
+
+    key = SECRET_KEY.encode()
+    return hmac.new(key, f"sandbox-bank:{bank}".encode(), hashlib.sha256).hexdigest()
+
+
+def _bank_providers() -> dict:
+    import json
+
+    configured = json.loads(env_str("BANK_OIDC_PROVIDERS", "") or "{}")
+    providers = configured or {
+        "severny": {"name": "Банк «Северный»", "issuer": ""},
+        "volga": {"name": "Волга-Банк", "issuer": ""},
+    }
+    for bank, provider in providers.items():
+        provider.setdefault("issuer", "")
+        provider.setdefault("client_id", "gosportal")
+        if not provider.get("client_secret"):
+            provider["client_secret"] = _sandbox_bank_secret(bank)
+    return providers
+
+
+BANK_OIDC_PROVIDERS = _bank_providers()
+# Mounts the sandbox banks under /sandbox/bank/ (turn off in production).
+BANK_SANDBOX = env_bool("BANK_SANDBOX", True)
+BANK_HTTP_TIMEOUT = env_int("BANK_HTTP_TIMEOUT", 10)
+
+# OFF-3, DOC-3: issued documents are signed with the issuer's key certified by a
+# certification centre (docs/documents.md). The sandbox centre publishes its root
+# certificate and CRLs under /sandbox/ca/ (CA_SANDBOX=false: 404).
+CERTIFICATION_CENTRE = env_str(
+    "CERTIFICATION_CENTRE", "gosportal.integrations.ca.sandbox.SandboxCertificationCentre"
+)
+CA_SANDBOX = env_bool("CA_SANDBOX", True)
+# Public verification page: uploads and number look-ups allowed per address.
+DOCUMENT_VERIFY_UPLOAD_RATE = env_str("DOCUMENT_VERIFY_UPLOAD_RATE", "20/h")
+DOCUMENT_VERIFY_LOOKUP_RATE = env_str("DOCUMENT_VERIFY_LOOKUP_RATE", "120/h")

@@ -27,11 +27,24 @@ urlpatterns = [
     path("accounts/", include("gosportal.accounts.urls")),
     path("profile/", include("gosportal.profiles.urls")),
     path("identity/", include("gosportal.identity.urls")),
+    path("organizations/", include("gosportal.organizations.urls")),
     path("desk/", include("gosportal.backoffice.urls")),
+    # CAT-1 … CAT-3: the catalogue of services.
+    path("services/", include("gosportal.catalog.urls")),
+    # APP-1 … APP-8: the citizen's applications («Мои заявления»).
+    path("applications/", include("gosportal.applications.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("dev/outbox/", integration_views.dev_outbox, name="dev_outbox"),
+    path("notifications/", include("gosportal.notifications.urls")),
+    path("", include("gosportal.notifications.pwa_urls")),  # manifest, service worker
+    # REG-3: sandbox partner banks (OpenID Connect providers); BANK_SANDBOX=false: 404.
+    path("sandbox/bank/", include("gosportal.integrations.bank.sandbox_urls")),
+    # DOC-3: issued documents (/documents/) and the public verification page (/verify/).
+    path("", include("gosportal.documents.urls")),
+    # Sandbox certification centre: root certificate and CRLs; CA_SANDBOX=false: 404.
+    path("sandbox/ca/", include("gosportal.integrations.ca.sandbox_urls")),
 ]
 
 handler400 = "gosportal.core.views.bad_request"

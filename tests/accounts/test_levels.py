@@ -48,3 +48,18 @@ def test_a_standard_account_gets_the_service(client):
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     response = client.get("/standard-only/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_lower_level_never_raises_and_is_audited():
+    from gosportal.accounts.services import lower_level
+    from gosportal.core.models import AuditEvent
+
+    user = UserFactory(level="standard")
+    assert lower_level(user, level="confirmed", reason="test") is False
+    user.refresh_from_db()
+    assert user.level == "standard"
+    assert lower_level(user, level="simplified", reason="test") is True
+    user.refresh_from_db()
+    assert user.level == "simplified"
+    row = AuditEvent.objects.get(action="accounts.level_lowered")
+    assert row.details == {"from": "standard", "to": "simplified", "reason": "test"}

@@ -466,3 +466,17 @@ def test_the_stored_name_is_safe(original, stored):
     checked = files.check_upload(RawUpload(original, make_pdf()), allowed=files.SCAN_KINDS)
 
     assert checked.name == stored
+
+
+def test_a_truncated_jpeg_is_refused_even_after_a_library_relaxed_pillow():
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # what WeasyPrint does when imported
+    noise = Image.effect_noise((200, 200), 64).convert("RGB")
+    buffer = io.BytesIO()
+    noise.save(buffer, "JPEG")
+    data = buffer.getvalue()
+
+    error = refusal("photo.jpg", data[: len(data) // 2])
+
+    assert error.code == "image_corrupt"

@@ -146,6 +146,37 @@ def page(request, browser, live_server, browser_problems):
     context.close()
 
 
+def enrol_totp(user) -> str:
+    """Give ``user`` an authenticator app enrolled half a minute ago (staff and desk
+    operators never sign in on a password alone); returns its secret."""
+    from datetime import timedelta
+
+    import pyotp
+    import time_machine
+    from django.utils import timezone
+
+    from gosportal.accounts import mfa
+
+    secret = pyotp.random_base32()
+    with time_machine.travel(timezone.now() - timedelta(seconds=30), tick=False):
+        mfa.confirm_totp(user=user, secret=secret, code=pyotp.TOTP(secret).now(), session_key=None)
+    return secret
+
+
+def login_with_totp(page, live_server, user, password: str, secret: str) -> None:
+    """Sign in with the password and the code of the authenticator app."""
+    import pyotp
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Телефон, электронная почта или СНИЛС").fill(user.email)
+    page.get_by_label("Пароль").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Подтверждение входа")
+    page.get_by_label("Код из приложения").fill(pyotp.TOTP(secret).now())
+    page.get_by_role("main").get_by_role("button", name="Войти").click()
+    expect(page.get_by_role("button", name="Выйти")).to_be_visible()
+
+
 def login(page, live_server, user, password: str) -> None:
     """Sign in through the real sign-in page with the user's e-mail."""
     page.goto(f"{live_server.url}/accounts/login/")

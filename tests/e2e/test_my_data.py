@@ -10,6 +10,7 @@ from gosportal.profiles.models import Profile
 from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import login
 from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.profiles.scan_files import png_bytes
 
 
 def code_sent_to(recipient: str) -> str:
@@ -48,6 +49,10 @@ def test_edit_passport_and_snils_then_undo(page, live_server):
 
     page.get_by_label("Номер паспорта").fill("123456")
     page.get_by_label("СНИЛС").fill("123-456-789 64")
+    # PROF-2: a passport change needs a scan of the new passport.
+    page.get_by_label("Скан или фото нового паспорта").set_input_files(
+        {"name": "passport.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
     page.get_by_role("button", name="Сохранить").click()
     expect(page.locator("h1")).to_have_text("Подтверждение изменения данных")
     expect(main).to_contain_text("45 08 ****56")

@@ -9,7 +9,13 @@ from playwright.sync_api import expect
 
 from gosportal.profiles.models import Profile
 from tests.e2e.axe import assert_accessible
-from tests.e2e.conftest import DEFAULT_TIMEOUT_MS, DESKTOP_VIEWPORT, login
+from tests.e2e.conftest import (
+    DEFAULT_TIMEOUT_MS,
+    DESKTOP_VIEWPORT,
+    enrol_totp,
+    login,
+    login_with_totp,
+)
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 
@@ -28,9 +34,10 @@ def test_citizen_confirmed_by_operator_with_code(page, browser, live_server, bro
         passport_department_code="770-001",
         registration_address="119021, г. Москва, ул. Льва Толстого, д. 1",
     )
-    # The test operator has no second factor, so the password alone signs in.
+    # Desk operators sign in with a second factor (here an authenticator app).
     operator = UserFactory(display_name="Оператор")
     operator.user_permissions.add(Permission.objects.get(codename="confirm_in_service_centre"))
+    secret = enrol_totp(operator)
 
     login(page, live_server, citizen, DEFAULT_PASSWORD)
     main = page.get_by_role("main")
@@ -52,7 +59,7 @@ def test_citizen_confirmed_by_operator_with_code(page, browser, live_server, bro
     desk = desk_context.new_page()
     browser_problems.attach(desk)
     try:
-        login(desk, live_server, operator, DEFAULT_PASSWORD)
+        login_with_totp(desk, live_server, operator, DEFAULT_PASSWORD, secret)
         desk.goto(f"{live_server.url}/desk/service-centre/")
         expect(desk.locator("h1")).to_have_text("Подтверждение личности в центре обслуживания")
         assert_accessible(desk)

@@ -12,6 +12,7 @@ from gosportal.integrations.models import SandboxMessage
 from gosportal.profiles.models import Profile, ProfileChange, RegistryCheck, Sex
 from tests.conftest import sign_in_as
 from tests.factories import UserFactory
+from tests.profiles.scan_files import png_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -58,13 +59,18 @@ def signed_in(client, user):
     return sign_in_as(client, user)
 
 
+def with_scan(data: dict) -> dict:
+    """PROF-2: changing a passport on file needs a scan of the new one."""
+    return {**data, "passport_scan": png_upload()}
+
+
 def last_code(recipient: str) -> str:
     message = SandboxMessage.objects.filter(recipient=recipient).order_by("-id").first()
     return re.search(r"\b(\d{6})\b", message.body).group(1)
 
 
 def save_with_code(client, user, data) -> None:
-    response = client.post("/profile/edit/", data)
+    response = client.post("/profile/edit/", with_scan(data))
     assert response.status_code == 302 and response["Location"] == "/profile/edit/confirm/"
     response = client.post("/profile/edit/confirm/", {"code": last_code(user.phone)})
     assert response.status_code == 302 and response["Location"] == "/profile/"
@@ -125,7 +131,7 @@ def test_edit_is_saved_after_the_code_from_the_sms(signed_in, user):
 
 
 def test_nothing_is_saved_before_the_code(signed_in, user):
-    signed_in.post("/profile/edit/", VALID)
+    signed_in.post("/profile/edit/", with_scan(VALID))
     assert Profile.objects.get(user=user).passport_number == "654321"
     page = signed_in.get("/profile/edit/confirm/").content.decode()
     assert "45 08 ****21" in page and "45 08 ****56" in page
@@ -133,7 +139,7 @@ def test_nothing_is_saved_before_the_code(signed_in, user):
 
 
 def test_a_wrong_code_changes_nothing(signed_in, user):
-    signed_in.post("/profile/edit/", VALID)
+    signed_in.post("/profile/edit/", with_scan(VALID))
     right = last_code(user.phone)
     wrong = "000000" if right != "000000" else "111111"
     response = signed_in.post("/profile/edit/confirm/", {"code": wrong})
@@ -194,13 +200,13 @@ def test_iso_dates_are_accepted(signed_in, user):
 
 def test_a_snils_of_another_account_is_an_error_on_the_field(signed_in, user):
     Profile.objects.create(user=UserFactory(), snils="12345678964")
-    response = signed_in.post("/profile/edit/", {**VALID, "snils": OTHER_SNILS})
+    response = signed_in.post("/profile/edit/", with_scan({**VALID, "snils": OTHER_SNILS}))
     assert "Этот СНИЛС уже указан в другой учётной записи." in response.content.decode()
 
 
 def test_an_inn_of_another_account_is_an_error_on_the_field(signed_in, user):
     Profile.objects.create(user=UserFactory(), inn=INN)
-    response = signed_in.post("/profile/edit/", VALID)
+    response = signed_in.post("/profile/edit/", with_scan(VALID))
     assert "Этот ИНН уже указан в другой учётной записи." in response.content.decode()
 
 
@@ -275,10 +281,10 @@ def test_a_security_notice_is_queued_and_the_event_emitted(signed_in, user):
 
 
 def test_an_unchanged_form_sends_no_code(signed_in, user):
-    signed_in.post("/profile/edit/", VALID)
+    signed_in.post("/profile/edit/", with_scan(VALID))
     signed_in.post("/profile/edit/confirm/", {"code": last_code(user.phone)})
     SandboxMessage.objects.all().delete()
-    response = signed_in.post("/profile/edit/", VALID)
+    response = signed_in.post("/profile/edit/", with_scan(VALID))
     assert response["Location"] == "/profile/"
     assert not SandboxMessage.objects.exists()
 

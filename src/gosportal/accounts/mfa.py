@@ -357,6 +357,17 @@ def remove_authenticator(*, user: User, authenticator_id, session_key: str | Non
     with transaction.atomic():
         lock_user(user)
         row = check_owned(user, authenticator_id)
+        if (
+            signin.second_factor_mandatory(user)
+            and row.kind != Kind.RECOVERY_CODES
+            and not second_factors_for(user).exclude(pk=row.pk).exists()
+        ):
+            raise Conflict(
+                _(
+                    "Служебной учётной записи нужен второй фактор. Сначала подключите другой "
+                    "способ, затем удалите этот."
+                )
+            )
         was_default = row.is_default
         removed = {"id": row.pk, "kind": row.kind}
         row.delete()

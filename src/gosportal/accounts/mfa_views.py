@@ -15,7 +15,7 @@ from gosportal.accounts.mfa_forms import CodeForm, RecoveryCodeForm
 from gosportal.accounts.models import Authenticator
 from gosportal.accounts.reauth import reauth_required
 from gosportal.core import audit, ratelimit
-from gosportal.core.errors import DomainError, RateLimited, add_to_form
+from gosportal.core.errors import Conflict, DomainError, RateLimited, add_to_form
 
 Kind = Authenticator.Kind
 RECOVERY_METHOD = "recovery_code"  # sign-in method name of a recovery code
@@ -179,9 +179,13 @@ def set_default_view(request, pk: int):
 def remove_view(request, pk: int):
     if request.method == "GET":
         return redirect("accounts:security")
-    mfa.remove_authenticator(
-        user=request.user, authenticator_id=pk, session_key=request.session.session_key
-    )
+    try:
+        mfa.remove_authenticator(
+            user=request.user, authenticator_id=pk, session_key=request.session.session_key
+        )
+    except Conflict as error:
+        messages.error(request, str(error.message))
+        return redirect("accounts:security")
     if mfa.second_factors_for(request.user).exists():
         messages.success(request, _("Способ входа удалён."))
     else:
@@ -272,7 +276,7 @@ def signin_second_factor_view(request):
                 signin.finish_signin(request, user, method=f"{first_method}+{method}")
                 if left is not None and left <= mfa.RECOVERY_WARN_AT:
                     messages.warning(request, _recovery_warning(left))
-                return redirect(next_url or "/")
+                return redirect(next_url or signin.landing_url(user))
 
     context = {
         "form": form,

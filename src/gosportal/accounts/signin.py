@@ -11,11 +11,13 @@ records the device and warns the owner about a new device or network with a
 
 import ipaddress
 import time
+from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth import login as auth_login
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -39,6 +41,10 @@ SESSION_GRACE_SECONDS = 3600
 # disabled account, so the page never tells whether a login exists.
 INVALID_LOGIN = gettext_lazy("Неверный логин или пароль.")
 IP_REFUSED = gettext_lazy("Вход с этого адреса запрещён настройками безопасности учётной записи.")
+NO_SECOND_FACTOR = gettext_lazy(
+    "Для служебной учётной записи нужен второй фактор, а он не подключён. Обратитесь к "
+    "администратору ведомства: он пришлёт новое приглашение."
+)
 
 NOT_ME_SALT = "accounts.not-me"
 NOT_ME_MAX_AGE = 7 * 24 * 3600
@@ -158,6 +164,13 @@ def password_step(request, *, login: str, password: str) -> User:
         raise SigninRefused(INVALID_LOGIN, reason=result)
     check_ip_allowed(request, user)
     lockout.reset(login, ip)
+    if second_factor_mandatory(user) and not needs_second_factor(user):
+        audit.record(
+            "accounts.login_failed",
+            actor=user,
+            details={"method": "password", "step": "password", "reason": "no_second_factor"},
+        )
+        raise SigninRefused(NO_SECOND_FACTOR, reason="no_second_factor")
     return user
 
 
@@ -237,6 +250,48 @@ def set_ip_allowlist(*, user: User, networks: list[str]) -> None:
 def needs_second_factor(user: User) -> bool:
     """Users with any second factor (recovery codes alone do not count) must use one."""
     return user.authenticators.exclude(kind=Authenticator.Kind.RECOVERY_CODES).exists()
+
+
+# Apps above accounts register who else never signs in on one factor (backoffice: anyone
+# holding a desk permission); a predicate takes the user and returns a bool.
+_second_factor_rules: dict[str, Callable[[User], bool]] = {}
+
+
+def register_second_factor_rule(name: str, predicate: Callable[[User], bool]) -> None:
+    _second_factor_rules[name] = predicate
+
+
+def second_factor_mandatory(user: User) -> bool:
+    """REG-5, SEC: civil servants, staff, superusers and whoever a registered rule names
+    (desk operators) never sign in on one factor: their pages hold others' data."""
+    if user.kind == User.Kind.CIVIL_SERVANT or user.is_staff or user.is_superuser:
+        return True
+    return any(rule(user) for rule in _second_factor_rules.values())
+
+
+def _is_multi_factor(method: str) -> bool:
+    # "password+sms" and the like; a passkey is possession plus biometrics or a PIN.
+    return "+" in (method or "") or method == "passkey"
+
+
+# Where a user lands after signing in without a ``next``: apps above accounts register a
+# page per account kind (backoffice: civil servants land on their desk).
+_landings: dict[str, str] = {}
+
+
+def register_landing(kind: str, url_name: str) -> None:
+    _landings[kind] = url_name
+
+
+def landing_url(user: User) -> str:
+    """The page ``user`` starts on after signing in, "/" unless their kind has its own."""
+    url_name = _landings.get(user.kind)
+    if url_name:
+        try:
+            return reverse(url_name)
+        except NoReverseMatch:
+            pass
+    return "/"
 
 
 def begin_second_factor(request, user: User, *, method: str) -> None:
@@ -327,6 +382,8 @@ def _notify_new_device(user: User, event: LoginEvent) -> None:
 def finish_signin(request, user: User, *, method: str) -> None:
     """Open the session (a new session id), record the sign-in and the device (AUTH-7,
     AUTH-8), and warn the owner of a new device or network (AUTH-9)."""
+    if second_factor_mandatory(user) and not _is_multi_factor(method):
+        raise PermissionDenied  # every way in must have asked for the second factor
     request.session.pop(PENDING_KEY, None)
     auth_login(request, user, backend="gosportal.accounts.backends.LoginBackend")
     mark_reauthenticated(request)  # a fresh sign-in counts as a recent proof

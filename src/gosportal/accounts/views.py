@@ -63,7 +63,7 @@ def _after_password(request, user):
         second = reverse("accounts:signin_second_factor")
         return redirect(f"{second}?{urlencode({'next': next_url})}" if next_url != "/" else second)
     signin.finish_signin(request, user, method="password")
-    return redirect(next_url)
+    return redirect(next_url if next_url != "/" else signin.landing_url(user))
 
 
 @require_POST

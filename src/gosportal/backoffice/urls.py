@@ -2,15 +2,39 @@
 
 from django.urls import path
 
-from gosportal.backoffice import views
+from gosportal.backoffice import home_views, remote_views, staff_views, support_views, views
 
 app_name = "backoffice"
 
 urlpatterns = [
+    path("", home_views.home_view, name="home"),
     path("service-centre/", views.service_centre_view, name="service_centre"),
     path(
         "service-centre/decide/",
         views.service_centre_decide_view,
         name="service_centre_decide",
+    ),
+    # REG-5, OFF-1: an agency's staff, managed by its administrator; activation links.
+    path("staff/", staff_views.staff_list_view, name="staff"),
+    path("staff/new/", staff_views.staff_new_view, name="staff_new"),
+    path("staff/<int:pk>/", staff_views.staff_detail_view, name="staff_detail"),
+    path("staff/<int:pk>/deactivate/", staff_views.staff_deactivate_view, name="staff_deactivate"),
+    path("staff/<int:pk>/invite/", staff_views.staff_invite_view, name="staff_invite"),
+    path("activate/<str:token>/", staff_views.activate_view, name="activate"),
+    # PROF-3: birth date and sex change requests, decided by support.
+    path("data-requests/", support_views.queue_view, name="data_requests"),
+    path("data-requests/<int:request_id>/", support_views.detail_view, name="data_request"),
+    path(
+        "data-requests/<int:request_id>/document/",
+        support_views.document_view,
+        name="data_request_document",
+    ),
+    # REG-3: remote passport checks, reviewed by the remote-check operators.
+    path("remote-checks/", remote_views.queue_view, name="remote_checks"),
+    path("remote-checks/<int:check_id>/", remote_views.detail_view, name="remote_check"),
+    path(
+        "remote-checks/<int:check_id>/<str:which>/",
+        remote_views.image_view,
+        name="remote_check_image",
     ),
 ]

@@ -95,6 +95,32 @@ def decrypt(ciphertext: str, *, context: str) -> str:
     return plain.decode()
 
 
+def encrypt_bytes(data: bytes, *, context: str) -> bytes:
+    """Binary AES-256-GCM: ``gcm1:<key id>:`` then nonce | ciphertext | tag (for files)."""
+    primary, keys = keyring()
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = AESGCM(keys[primary]).encrypt(nonce, data, context.encode())
+    return f"{PREFIX}:{primary}:".encode() + nonce + sealed
+
+
+def decrypt_bytes(blob: bytes, *, context: str) -> bytes:
+    try:
+        prefix, key_id, raw = blob.split(b":", 2)
+    except ValueError as exc:
+        raise DecryptionError("malformed ciphertext") from exc
+    if prefix != PREFIX.encode():
+        raise DecryptionError("not an encrypted value")
+    _, keys = keyring()
+    if key_id.decode(errors="replace") not in keys:
+        raise DecryptionError(f"key {key_id!r} is not configured")
+    try:
+        return AESGCM(keys[key_id.decode()]).decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode()
+        )
+    except (InvalidTag, ValueError) as exc:
+        raise DecryptionError("ciphertext does not verify") from exc
+
+
 def blind_index(value: str, *, purpose: str) -> str:
     """A keyed hash for exact lookups of an encrypted value; ``purpose`` separates uses."""
     key = settings.BLIND_INDEX_KEY.encode()

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils import formats
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from gosportal.core.errors import InvalidInput, ServiceUnavailable
 from gosportal.integrations.antivirus.base import AntivirusUnavailable, get_antivirus
@@ -345,6 +345,8 @@ def _check_image(data: bytes, *, kind: str) -> bytes:
         limit=_number(Decimal(limit) / 1_000_000),
     )
     image_format, decoders = ("JPEG", ["JPEG", "MPO"]) if kind == JPEG else ("PNG", ["PNG"])
+    # A library may have switched this on process-wide (WeasyPrint does on import).
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with Image.open(io.BytesIO(data), formats=decoders) as image:
             if image.width * image.height > limit:

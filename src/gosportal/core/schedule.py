@@ -27,6 +27,12 @@ JOBS: list[Job] = [
     # PROF-8: daily; each reminder is sent once per occasion, so a restart re-running it
     # early sends nothing twice.
     Job("gosportal.profiles.tasks.send_data_reminders", every_seconds=86400),
+    # REG-3: remote identity checks end after 30 days and their pictures are deleted.
+    Job("gosportal.identity.tasks.expire_remote_checks", every_seconds=86400),
+    # NOT-4: due deliveries, retries after back-off, SMS delivery reports, lost nudges.
+    Job("gosportal.notifications.tasks.send_deliveries", every_seconds=60),
+    # Daily digests fall due at 9:00 in each user's zone; checking often is cheap.
+    Job("gosportal.notifications.tasks.send_digests", every_seconds=900),
 ]
 
 

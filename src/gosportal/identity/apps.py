@@ -8,8 +8,13 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Подтверждение личности")
 
     def ready(self) -> None:
+        from gosportal.accounts.deletion import register_eraser
         from gosportal.accounts.export import register_export_part
         from gosportal.identity import export
+        from gosportal.identity.remote import erase_remote_files
+
+        register_eraser(erase_remote_files)  # REC-4: the pictures of remote checks
+        from gosportal.identity import data_changes  # noqa: F401 -- subscribes to profiles.changed
 
         register_export_part(
             "identity_confirmations.json",

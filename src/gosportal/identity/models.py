@@ -40,6 +40,9 @@ class Confirmation(models.Model):
     address = EncryptedTextField(_("адрес"), blank=True, default="")
     operator_id = models.BigIntegerField(_("оператор"), null=True, blank=True)
     reason = models.CharField(_("причина"), max_length=300, blank=True)
+    # Method-specific facts kept for the record (bank name, which fields matched …):
+    # ids and outcomes only, never the personal data itself.
+    details = models.JSONField(_("подробности"), default=dict, blank=True)
     created_at = models.DateTimeField(_("создано"), default=timezone.now)
     decided_at = models.DateTimeField(_("решение"), null=True, blank=True)
 
@@ -56,3 +59,57 @@ class Confirmation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_method_display()}: {self.get_status_display()}"
+
+
+class RemoteCheck(models.Model):
+    """REG-3 remote check: the passport page and a selfie with it, their OCR pre-check
+    and the operator's review. Belongs to one Confirmation(method=REMOTE)."""
+
+    class Ocr(models.TextChoices):
+        PENDING = "pending", _("Проверка выполняется")
+        MATCH = "match", _("Данные совпадают")
+        MISMATCH = "mismatch", _("Есть расхождения")
+        UNAVAILABLE = "unavailable", _("Распознавание не выполнено")
+
+    class Mrz(models.TextChoices):
+        ABSENT = "absent", _("Не найдена")
+        VALID = "valid", _("Контрольные цифры верны")
+        INVALID = "invalid", _("Контрольные цифры не сходятся")
+
+    confirmation = models.OneToOneField(
+        Confirmation, on_delete=models.CASCADE, related_name="remote_check"
+    )
+    # Names in core.vault (encrypted files); "" once the files are deleted.
+    passport_file = models.CharField(max_length=64, blank=True)
+    passport_kind = models.CharField(max_length=8)
+    passport_size = models.PositiveIntegerField()
+    selfie_file = models.CharField(max_length=64, blank=True)
+    selfie_kind = models.CharField(max_length=8)
+    selfie_size = models.PositiveIntegerField()
+    ocr_status = models.CharField(
+        _("распознавание"), max_length=12, choices=Ocr.choices, default=Ocr.PENDING
+    )
+    ocr_mrz = models.CharField(
+        _("машиночитаемая зона"), max_length=8, choices=Mrz.choices, blank=True
+    )
+    # Names of the fields that differ (no personal data) …
+    ocr_fields = models.JSONField(_("расхождения"), default=list, blank=True)
+    # … and, encrypted, what was typed and what was read, and the fields read (JSON).
+    ocr_mismatches = EncryptedTextField(blank=True, default="")
+    ocr_reading = EncryptedTextField(blank=True, default="")
+    ocr_finished_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(_("отправлено оператору"), null=True, blank=True)
+    # A keyed hash of the person's identity data when sent for review: the operator
+    # confirms only those data (identity.remote.identity_hash).
+    identity_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("удалённая проверка паспорта")
+        verbose_name_plural = _("удалённые проверки паспорта")
+        indexes = [models.Index(fields=["submitted_at"], name="remote_check_queue_idx")]
+        permissions = [
+            ("review_remote_check", _("Проверять паспорт и фото, загруженные удалённо")),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.confirmation_id}"

@@ -11,4 +11,6 @@ urlpatterns = [
     path("service-centre/", views.service_centre_view, name="service_centre"),
     path("letter/", include("gosportal.identity.post_urls")),
     path("device/", include("gosportal.identity.device_urls")),
+    path("bank/", include("gosportal.identity.bank_urls")),
+    path("remote/", include("gosportal.identity.remote_urls")),
 ]

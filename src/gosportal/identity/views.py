@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gosportal.accounts.levels import has_level
 from gosportal.core.errors import DomainError
-from gosportal.identity import service_centre
+from gosportal.identity import bank, service_centre
 
 # The code is shown only to the browser that asked for it; the database keeps a hash.
 CODE_SESSION_KEY = "identity_service_centre_code"
@@ -23,6 +23,7 @@ def index_view(request):
         "is_standard": has_level(user, "standard"),
         "pending": service_centre.pending_service_centre(user),
         "confirmations": service_centre.confirmations_of(user),
+        "banks": bank.banks(),
     }
     return render(request, "identity/index.html", context)
 

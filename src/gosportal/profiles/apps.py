@@ -15,6 +15,13 @@ class ProfilesConfig(AppConfig):
 
         register_login_resolver(user_by_snils)  # AUTH-1: sign-in and recovery by SNILS
         register_eraser(erase_profile)  # REC-4
+        from gosportal.profiles.data_requests import erase_data_requests
+        from gosportal.profiles.documents import erase_documents
+        from gosportal.profiles.scans import erase_passport_scans
+
+        register_eraser(erase_documents)
+        register_eraser(erase_passport_scans)
+        register_eraser(erase_data_requests)
         from gosportal.profiles import checks  # noqa: F401 -- REG-2: subscribes to profiles.changed
 
         self._register_export_parts()
@@ -41,6 +48,24 @@ class ProfilesConfig(AppConfig):
             "registry_checks.json",
             export.registry_checks_part,
             description=_("проверки ваших данных в МВД, СФР и ФНС и их результаты."),
+        )
+        register_export_part(
+            "documents.json",
+            export.documents_part,
+            description=_(
+                "документы: водительское удостоверение, полис ОМС, свидетельства о "
+                "регистрации транспортных средств, свидетельства о рождении детей."
+            ),
+        )
+        register_export_part(
+            "data_change_requests.json",
+            export.data_requests_part,
+            description=_("заявки на изменение даты рождения и пола и решения по ним."),
+        )
+        register_export_part(
+            "passport_scans.json",
+            export.passport_scans_part,
+            description=_("проверки сканов паспорта: когда загружены и результат сверки."),
         )
         register_export_part(
             "consents.json",

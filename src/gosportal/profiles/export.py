@@ -5,8 +5,12 @@ masked displays, never the encrypted old values kept for undo (PROF-4), and iden
 confirmations never carry the hash of their code.
 """
 
+import json
+
 from gosportal.accounts.models import User
-from gosportal.profiles.models import Profile
+from gosportal.profiles.data_requests import shown_value
+from gosportal.profiles.documents import FIELDS
+from gosportal.profiles.models import DataChangeRequest, PassportScan, PersonalDocument, Profile
 from gosportal.profiles.services import EDITABLE_FIELDS, field_label
 
 
@@ -64,4 +68,52 @@ def consents_part(user: User) -> list[dict]:
             "revoked_at": consent.revoked_at,
         }
         for consent in user.consents.order_by("granted_at", "id")
+    ]
+
+
+def documents_part(user: User) -> list[dict]:
+    """PROF-1: the further documents decrypted, each with the fields of its kind."""
+    return [
+        {
+            "kind": document.kind,
+            "kind_name": str(document.get_kind_display()),
+            **{attr: getattr(document, attr) for attr in FIELDS[document.kind]},
+            "created_at": document.created_at,
+            "updated_at": document.updated_at,
+        }
+        for document in PersonalDocument.objects.filter(user=user).order_by("created_at", "id")
+    ]
+
+
+def data_requests_part(user: User) -> list[dict]:
+    """PROF-3: the requests (the supporting documents themselves stay in the vault)."""
+    return [
+        {
+            "field": item.field,
+            "field_name": str(item.get_field_display()),
+            "new_value": shown_value(item.field, item.new_value),
+            "reason": item.reason,
+            "status": item.status,
+            "status_name": str(item.get_status_display()),
+            "decision_reason": item.decision_reason,
+            "created_at": item.created_at,
+            "decided_at": item.decided_at,
+        }
+        for item in DataChangeRequest.objects.filter(user=user).order_by("created_at", "id")
+    ]
+
+
+def passport_scans_part(user: User) -> list[dict]:
+    """PROF-2: when each passport scan came and what its check found."""
+    return [
+        {
+            "status": scan.status,
+            "status_name": str(scan.get_status_display()),
+            "file_kind": scan.file_kind,
+            "size": scan.size,
+            "mismatches": json.loads(scan.mismatches) if scan.mismatches else [],
+            "uploaded_at": scan.uploaded_at,
+            "checked_at": scan.checked_at,
+        }
+        for scan in PassportScan.objects.filter(user=user).order_by("uploaded_at", "id")
     ]

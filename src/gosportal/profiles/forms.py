@@ -20,7 +20,8 @@ from gosportal.core.validators import (
     format_snils,
 )
 from gosportal.profiles.models import Profile, Sex
-from gosportal.profiles.services import SUPPORT_ONLY_FIELDS
+from gosportal.profiles.scans import PASSPORT_FIELDS, needs_scan
+from gosportal.profiles.services import SCAN_REQUIRED, SUPPORT_ONLY_FIELDS
 
 # Гражданство: ISO 3166-1 codes of the countries whose citizens most often use the portal.
 COUNTRIES = {
@@ -41,8 +42,8 @@ _DOTTED = re.compile(r"^\d{1,2}\.\d{1,2}\.\d{4}$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def parse_date(value: str, *, label) -> date | None:
-    """ДД.ММ.ГГГГ or ГГГГ-ММ-ДД, not in the future; empty → None."""
+def parse_date(value: str, *, label, future: bool = False) -> date | None:
+    """ДД.ММ.ГГГГ or ГГГГ-ММ-ДД, not in the future unless ``future``; empty → None."""
     value = (value or "").strip()
     if not value:
         return None
@@ -58,7 +59,7 @@ def parse_date(value: str, *, label) -> date | None:
             _("%(field)s: укажите существующую дату в формате ДД.ММ.ГГГГ.") % {"field": label},
             code="date_format",
         ) from exc
-    if parsed > timezone.localdate():
+    if not future and parsed > timezone.localdate():
         raise ValidationError(
             _("%(field)s: дата не может быть в будущем.") % {"field": label}, code="date_future"
         )
@@ -123,6 +124,19 @@ class ProfileForm(forms.Form):
     inn = _text(_("ИНН"), max_length=20, inputmode="numeric")
     registration_address = _text(_("Адрес регистрации"), max_length=500, textarea=True)
     residence_address = _text(_("Адрес проживания"), max_length=500, textarea=True)
+    # PROF-2: needed when a passport already on file changes.
+    passport_scan = forms.FileField(
+        label=_("Скан или фото нового паспорта"),
+        required=False,
+        help_text=_(
+            "Нужен, если вы меняете данные паспорта: разворот с фотографией, PDF, JPEG или "
+            "PNG, не больше 5 МБ. Приложите файл ещё раз, если форма вернулась с ошибкой."
+        ),
+        error_messages={
+            "invalid": _("Скан паспорта: файл не получен, приложите его ещё раз."),
+            "empty": _("Скан паспорта: файл пустой."),
+        },
+    )
 
     def __init__(self, *args, profile: Profile, **kwargs):
         self.profile = profile
@@ -224,13 +238,26 @@ class ProfileForm(forms.Form):
                 "passport_issued_on",
                 _("Дата выдачи паспорта: не раньше дня 14-летия владельца."),
             )
+        if not data.get("passport_scan") and needs_scan(self.profile, self.passport_changes()):
+            self.add_error("passport_scan", SCAN_REQUIRED)
         return data
+
+    def passport_changes(self) -> dict:
+        """The passport fields whose cleaned values differ from the stored ones."""
+        return {
+            name: self.cleaned_data[name]
+            for name in PASSPORT_FIELDS
+            if name in self.cleaned_data
+            and (self.cleaned_data[name] or None) != (getattr(self.profile, name) or None)
+        }
 
 
 def initial_for(profile: Profile) -> dict:
     """The stored values as the person typed them: dates ДД.ММ.ГГГГ, SNILS with dashes."""
     initial = {}
     for name in ProfileForm.base_fields:
+        if name == "passport_scan":
+            continue
         value = getattr(profile, name)
         if isinstance(value, date):
             value = value.strftime("%d.%m.%Y")
@@ -247,3 +274,74 @@ class CodeForm(forms.Form):
 
 class UndoForm(forms.Form):
     change = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class DataChangeRequestForm(forms.Form):
+    """PROF-3: a request to change the birth date or sex, with a supporting document."""
+
+    new_birth_date = _date(_("Новая дата рождения"))
+    new_sex = forms.ChoiceField(
+        label=_("Новый пол"),
+        choices=[("", _("Выберите")), *Sex.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Новый пол: выберите значение из списка.")},
+    )
+    reason = _text(_("Причина изменения"), max_length=1000, required=True, textarea=True)
+    document = forms.FileField(
+        label=_("Подтверждающий документ"),
+        help_text=_("Скан или фото документа: PDF, JPEG или PNG, не больше 5 МБ."),
+        error_messages={
+            "required": _("Подтверждающий документ: приложите файл."),
+            "invalid": _("Подтверждающий документ: файл не получен, приложите его ещё раз."),
+            "empty": _("Подтверждающий документ: файл пустой."),
+        },
+    )
+
+    def __init__(self, *args, field: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.field = field
+        drop = "new_sex" if field == "birth_date" else "new_birth_date"
+        del self.fields[drop]
+        self.fields["document"].widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png"
+        kept = "new_birth_date" if field == "birth_date" else "new_sex"
+        self.fields[kept].required = True
+        self.fields[kept].error_messages["required"] = (
+            _("Новая дата рождения: заполните поле.")
+            if field == "birth_date"
+            else _("Новый пол: выберите значение из списка.")
+        )
+
+    def clean_new_birth_date(self):
+        born = parse_date(self.cleaned_data.get("new_birth_date"), label=_("Новая дата рождения"))
+        if born is not None and born < EARLIEST_BIRTH_DATE:
+            raise ValidationError(
+                _("Новая дата рождения: не ранее 01.01.1900."), code="birth_date_too_early"
+            )
+        return born
+
+    def clean_reason(self):
+        return (self.cleaned_data.get("reason") or "").strip()
+
+    def new_value(self):
+        return self.cleaned_data.get("new_birth_date" if self.field == "birth_date" else "new_sex")
+
+
+class DecisionForm(forms.Form):
+    """The desk's decision on a PROF-3 request; a refusal needs a reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Решение"),
+        choices=[("approve", _("Одобрить")), ("reject", _("Отклонить"))],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Решение: выберите, одобрить или отклонить заявку."),
+            "invalid_choice": _("Решение: выберите, одобрить или отклонить заявку."),
+        },
+    )
+    reason = _text(_("Причина отказа"), max_length=1000, textarea=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Причина отказа: заполните поле."))
+        return data

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 
+from gosportal.core import display
 from gosportal.profiles import preferences
 
 
@@ -40,7 +41,8 @@ class LanguageMiddleware:
         if zone is not None:
             timezone.activate(zone)
         try:
-            response = self.get_response(request)
+            with display.date_format_of(user.date_format if user is not None else None):
+                response = self.get_response(request)
         finally:
             timezone.deactivate()
         if user is not None:

@@ -92,6 +92,12 @@ class ProfileChange(models.Model):
     actor_id = models.BigIntegerField(_("кто"), null=True, blank=True)
     channel = models.CharField(_("способ"), max_length=20, choices=Channel.choices)
     undone_at = models.DateTimeField(_("отменено"), null=True, blank=True)
+    # PROF-1: a change of a further document names it; the id stays after the document
+    # is deleted, so undoing the deletion brings it back under the same id.
+    document_id = models.BigIntegerField(null=True, blank=True)
+    document_action = models.CharField(
+        max_length=10, blank=True, choices=[("add", "add"), ("edit", "edit"), ("delete", "delete")]
+    )
 
     class Meta:
         verbose_name = _("изменение данных")
@@ -191,3 +197,144 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.occasion}"
+
+
+class PersonalDocument(models.Model):
+    """PROF-1: a further document of the person; every value encrypted (SEC-2).
+
+    One row per document; which fields are used depends on the kind. A person keeps one
+    driver licence and one OMS policy, and any number of vehicles and children.
+    """
+
+    class Kind(models.TextChoices):
+        DRIVER_LICENCE = "driver_licence", _("Водительское удостоверение")
+        OMS_POLICY = "oms_policy", _("Полис ОМС")
+        VEHICLE = "vehicle", _("Свидетельство о регистрации транспортного средства")
+        BIRTH_CERTIFICATE = "birth_certificate", _("Свидетельство о рождении ребёнка")
+
+    SINGLE_KINDS = (Kind.DRIVER_LICENCE, Kind.OMS_POLICY)
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("документ"), max_length=20, choices=Kind.choices)
+    series = EncryptedCharField(_("серия"), max_length=10, blank=True, default="")
+    number = EncryptedCharField(_("номер"), max_length=16, blank=True, default="")
+    issued_on = EncryptedDateField(_("дата выдачи"), null=True, blank=True)
+    valid_until = EncryptedDateField(_("действительно до"), null=True, blank=True)
+    categories = EncryptedCharField(_("категории"), max_length=100, blank=True, default="")
+    vehicle_model = EncryptedCharField(_("марка и модель"), max_length=100, blank=True, default="")
+    plate_number = EncryptedCharField(
+        _("государственный номер"), max_length=12, blank=True, default=""
+    )
+    vin = EncryptedCharField(_("VIN"), max_length=17, blank=True, default="")
+    child_last_name = EncryptedCharField(
+        _("фамилия ребёнка"), max_length=100, blank=True, default=""
+    )
+    child_first_name = EncryptedCharField(_("имя ребёнка"), max_length=100, blank=True, default="")
+    child_middle_name = EncryptedCharField(
+        _("отчество ребёнка"), max_length=100, blank=True, default=""
+    )
+    child_birth_date = EncryptedDateField(_("дата рождения ребёнка"), null=True, blank=True)
+    created_at = models.DateTimeField(_("добавлено"), default=timezone.now)
+    updated_at = models.DateTimeField(_("изменено"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("документ")
+        verbose_name_plural = _("документы")
+        ordering = ["kind", "created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(kind__in=["driver_licence", "oms_policy"]),
+                name="one_driver_licence_and_oms_policy",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class PassportScan(models.Model):
+    """PROF-2: the scan or photo of a new passport, kept in the vault, and what the OCR
+    read from it compared with what the person typed."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Ожидает подтверждения кодом")
+        PENDING = "pending", _("Проверка документа выполняется")
+        MATCHED = "matched", _("Данные документа совпадают")
+        MISMATCH = "mismatch", _("Данные документа не совпадают")
+        FAILED = "failed", _("Документ не удалось проверить")
+
+    VAULT_PURPOSE = "passport_scan"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="passport_scans")
+    vault_name = models.CharField(max_length=64)
+    file_kind = models.CharField(max_length=10)  # core.files kind: pdf, jpeg, png
+    size = models.PositiveIntegerField()
+    status = models.CharField(
+        _("статус"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    # JSON list of {field, label, typed, read}: personal data, so encrypted.
+    mismatches = EncryptedTextField(blank=True, default="")
+    message = models.CharField(max_length=300, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("скан паспорта")
+        verbose_name_plural = _("сканы паспорта")
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.status}"
+
+
+class DataChangeRequest(models.Model):
+    """PROF-3: a request to change the birth date or sex, decided by support."""
+
+    class Field(models.TextChoices):
+        BIRTH_DATE = "birth_date", _("Дата рождения")
+        SEX = "sex", _("Пол")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("На рассмотрении")
+        APPROVED = "approved", _("Одобрена")
+        REJECTED = "rejected", _("Отклонена")
+        CANCELLED = "cancelled", _("Отозвана")
+
+    ALLOWED = {Status.PENDING: {Status.APPROVED, Status.REJECTED, Status.CANCELLED}}
+    VAULT_PURPOSE = "data_change_document"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_requests")
+    field = models.CharField(_("что изменить"), max_length=20, choices=Field.choices)
+    new_value = EncryptedCharField(_("новое значение"), max_length=20)
+    reason = EncryptedTextField(_("причина"))
+    document_name = models.CharField(max_length=64)  # core.vault name
+    document_kind = models.CharField(max_length=10)  # core.files kind
+    document_filename = models.CharField(max_length=150)
+    status = models.CharField(
+        _("статус"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    operator_id = models.BigIntegerField(_("оператор"), null=True, blank=True)
+    decision_reason = models.TextField(_("причина решения"), blank=True)
+    created_at = models.DateTimeField(_("подана"), default=timezone.now)
+    decided_at = models.DateTimeField(_("решение"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("заявка на изменение данных")
+        verbose_name_plural = _("заявки на изменение данных")
+        ordering = ["-created_at", "-id"]
+        permissions = [
+            ("review_data_change", "Рассмотрение заявок на изменение даты рождения и пола")
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "field"],
+                condition=models.Q(status="pending"),
+                name="one_pending_data_request_per_field",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="data_request_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.status}"

@@ -1,5 +1,5 @@
 """Reminders to keep personal data current (PROF-8): the passport to replace at 20 and 45,
-a registration address not confirmed for over a year.
+a registration address not confirmed for over a year, a driver licence about to expire.
 
 A daily task calls ``send_due_reminders``; each reminder is sent once per occasion (a
 ``Reminder`` row under a unique constraint, written in the same transaction as the
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from gosportal.accounts.models import User
 from gosportal.accounts.notices import send_security_notice
-from gosportal.profiles.models import Profile, Reminder
+from gosportal.profiles.models import PersonalDocument, Profile, Reminder
 
 # REFERENCE: the internal passport is replaced at 20 and 45 and stays valid for 90 days
 # after that birthday; reminders come 30 days before and on the birthday.
@@ -32,6 +32,11 @@ BATCH_SIZE = 500
 PASSPORT_SOON = "passport_soon"
 PASSPORT_DUE = "passport_due"
 ADDRESS_OUTDATED = "address_outdated"
+# The driver licence (PROF-1): 30 days before it expires, and once after.
+LICENCE_NOTICE = timedelta(days=30)
+LICENCE_AFTER = timedelta(days=90)
+LICENCE_SOON = "licence_soon"
+LICENCE_EXPIRED = "licence_expired"
 
 
 @dataclass(frozen=True)
@@ -49,17 +54,73 @@ def send_due_reminders(today: date | None = None) -> int:
     sent = 0
     for batch in _profiles_in_batches():
         due = [reminder for profile in batch for reminder in reminders_for(profile, today)]
-        if not due:
-            continue
-        already = set(
-            Reminder.objects.filter(user_id__in={d.user_id for d in due}).values_list(
-                "user_id", "kind", "occasion"
-            )
-        )
-        for reminder in due:
-            if (reminder.user_id, reminder.kind, reminder.occasion) not in already:
-                sent += _send(reminder)
+        sent += _send_new(due)
+    for batch in _licences_in_batches():
+        sent += _send_new([r for licence in batch for r in licence_reminders(licence, today)])
     return sent
+
+
+def _send_new(due: list[Due]) -> int:
+    """Send those of ``due`` not recorded as sent; returns how many went out."""
+    if not due:
+        return 0
+    already = set(
+        Reminder.objects.filter(user_id__in={d.user_id for d in due}).values_list(
+            "user_id", "kind", "occasion"
+        )
+    )
+    sent = 0
+    for reminder in due:
+        if (reminder.user_id, reminder.kind, reminder.occasion) not in already:
+            sent += _send(reminder)
+    return sent
+
+
+def _licences_in_batches():
+    # valid_until is encrypted too (SEC-2): every licence is read, 500 at a time.
+    licences = (
+        PersonalDocument.objects.filter(
+            kind=PersonalDocument.Kind.DRIVER_LICENCE, user__is_active=True
+        )
+        .only("pk", "user_id", "valid_until")
+        .order_by("pk")
+    )
+    last_pk = 0
+    while batch := list(licences.filter(pk__gt=last_pk)[:BATCH_SIZE]):
+        yield batch
+        last_pk = batch[-1].pk
+
+
+def licence_reminders(licence: PersonalDocument, today: date) -> list[Due]:
+    """PROF-8: the driver licence expires in 30 days, or has expired (up to 90 days ago)."""
+    expires = licence.valid_until
+    if expires is None:
+        return []
+    params = {"date": formats.date_format(expires, "d.m.Y"), "url": _documents_url()}
+    occasion = f"licence-{expires:%Y-%m-%d}"
+    if expires - LICENCE_NOTICE <= today < expires:
+        text = _(
+            "Госпортал напоминает: водительское удостоверение действительно до %(date)s. "
+            "Замените его заранее и обновите данные в профиле: %(url)s"
+        )
+        return [
+            Due(
+                licence.user_id,
+                LICENCE_SOON,
+                occasion,
+                _("Скоро истекает срок прав"),
+                text % params,
+            )
+        ]
+    if expires <= today <= expires + LICENCE_AFTER:
+        text = _(
+            "Госпортал напоминает: срок действия водительского удостоверения истёк %(date)s. "
+            "Замените его и обновите данные в профиле: %(url)s"
+        )
+        return [
+            Due(licence.user_id, LICENCE_EXPIRED, occasion, _("Истёк срок прав"), text % params)
+        ]
+    return []
 
 
 def _profiles_in_batches():
@@ -163,6 +224,10 @@ def birthday_at(birth_date: date, age: int) -> date:
 
 def _edit_url() -> str:
     return settings.SITE_URL + reverse("profiles:edit")
+
+
+def _documents_url() -> str:
+    return settings.SITE_URL + reverse("profiles:documents")
 
 
 def _send(reminder: Due) -> int:

@@ -13,16 +13,19 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from gosportal.accounts.contacts import mask_contact
 from gosportal.accounts.models import User
 from gosportal.accounts.notices import send_security_notice
+from gosportal.accounts.services import lower_level
 from gosportal.core import audit, otp
 from gosportal.core.errors import Conflict, InvalidInput, NotFound, ServiceUnavailable
 from gosportal.core.events import Event, emit
 from gosportal.core.validators import check_snils
 from gosportal.integrations.sms.base import SmsError, get_sms_gateway
 from gosportal.profiles.models import (
+    PersonalDocument,
     Profile,
     ProfileChange,
     Sex,
@@ -76,8 +79,15 @@ EDITABLE_FIELDS = (
     "residence_address",
 )
 SUPPORT_ONLY_FIELDS = ("birth_date", "sex")  # PROF-3: once set, only through support
+# Who the person is: changing any of these yourself ends a confirmed identity (the
+# registry checks run again and the person confirms the identity anew). A new passport
+# or INN keeps the level: the registries check the new document against the same person.
+RECONFIRM_FIELDS = ("last_name", "first_name", "middle_name", "snils")
 DATE_FIELDS = ("birth_date", "passport_issued_on")
 UNDO_WINDOW = timedelta(minutes=30)  # PROF-4
+SCAN_REQUIRED = gettext_lazy(
+    "Скан паспорта: приложите скан или фото нового паспорта (PDF, JPEG или PNG, до 5 МБ)."
+)
 SAVE_PURPOSE = "profile_save"
 UNDO_PURPOSE = "profile_undo"
 SAVE_SESSION_KEY = "profile_pending_save"
@@ -86,7 +96,17 @@ PENDING_SECONDS = 15 * 60
 
 
 def field_label(name: str) -> str:
-    """The Russian label of a profile field, as people read it in history and notices."""
+    """The Russian label of a profile field, as people read it in history and notices;
+    a further document's field («driver_licence.number») reads «Водительское
+    удостоверение: номер»."""
+    if "." in name:
+        kind, attr = name.split(".", 1)
+        kinds = dict(PersonalDocument.Kind.choices)
+        try:
+            attr_label = PersonalDocument._meta.get_field(attr).verbose_name
+        except FieldDoesNotExist:
+            return name
+        return f"{kinds.get(kind, kind)}: {attr_label}"
     try:
         return str(Profile._meta.get_field(name).verbose_name)
     except FieldDoesNotExist:
@@ -104,6 +124,13 @@ def mask_value(name: str, value, *, series: str = "") -> str:
         return f"***-***-{value[6:9]} {value[9:]}"
     if name == "inn":
         return f"{'*' * 8}{value[-4:]}"
+    if name.endswith(".number"):  # further documents (PROF-1)
+        shown = f"{series[:2]} {series[2:]}" if len(series) == 4 else series
+        return f"{shown} ****{value[-2:]}".strip()
+    if name.endswith(".vin"):
+        return f"{'*' * 13}{value[-4:]}"
+    if name.endswith(".plate_number"):
+        return f"{value[0]}***{value[4:]}"
     if isinstance(value, date):
         return value.strftime("%d.%m.%Y")
     if name == "sex":
@@ -124,6 +151,11 @@ def _from_raw(name: str, raw: str):
     if name in ("snils", "inn"):
         return raw or None
     return raw
+
+
+def needs_reconfirmation(*, user: User, changes: dict) -> bool:
+    """Whether saving ``changes`` ends the confirmed identity (warned before saving)."""
+    return user.level == User.Level.CONFIRMED and bool(set(changes) & set(RECONFIRM_FIELDS))
 
 
 def describe_changes(*, user: User, changes: dict) -> list[dict]:
@@ -222,6 +254,12 @@ def update_profile(
         obj=profile,
         details={"fields": changed, "channel": channel},
     )
+    if (
+        channel in (ProfileChange.Channel.WEB, ProfileChange.Channel.UNDO)
+        and user.level == User.Level.CONFIRMED
+        and set(changed) & set(RECONFIRM_FIELDS)
+    ):
+        lower_level(user, level=User.Level.STANDARD, reason="identity_changed")
     labels = ", ".join(field_label(name) for name in changed)
     send_security_notice(
         user,
@@ -270,21 +308,58 @@ def send_confirmation_code(*, user: User, purpose: str, ip: str | None = None) -
     return mask_contact(destination)
 
 
-def start_profile_save(*, user: User, changes: dict, ip: str | None = None) -> dict:
-    """Send the code for saving ``changes``; returns what the session keeps until then."""
+def start_confirmation(*, user: User, purpose: str, payload: dict, ip: str | None = None) -> dict:
+    """PROF-1: send a one-time code for ``purpose``; returns what the session keeps until
+    the code comes back (``payload`` plus the user and the time; see
+    ``pending_from_session``). Shared by «Мои данные», further documents and undo."""
+    send_confirmation_code(user=user, purpose=purpose, ip=ip)
+    return {**payload, "user_id": user.pk, "at": int(time.time())}
+
+
+def check_confirmation_code(*, user: User, purpose: str, code: str) -> None:
+    """Raise unless ``code`` is the one-time code last sent to the person for ``purpose``."""
+    otp.verify_code(purpose=purpose, destination=code_destination(user), code=code)
+
+
+def start_profile_save(
+    *, user: User, changes: dict, ip: str | None = None, scan_id: int | None = None
+) -> dict:
+    """Send the code for saving ``changes``; returns what the session keeps until then.
+
+    PROF-2: a change of a passport already on file needs ``scan_id``, a scan received by
+    ``scans.receive_passport_scan``; the code that saves the change submits the scan."""
+    from gosportal.profiles.scans import needs_scan
+
     if not changes:
         raise InvalidInput(_("Вы ничего не изменили."))
-    send_confirmation_code(user=user, purpose=SAVE_PURPOSE, ip=ip)
+    if scan_id is None and needs_scan(Profile.objects.filter(user=user).first(), changes):
+        raise InvalidInput(SCAN_REQUIRED, field="passport_scan")
+    pending = start_confirmation(
+        user=user,
+        purpose=SAVE_PURPOSE,
+        payload={"changes": changes, "scan_id": scan_id},
+        ip=ip,
+    )
     audit.record("profiles.save_started", actor=user, details={"fields": sorted(changes)})
-    return {"user_id": user.pk, "changes": changes, "at": int(time.time())}
+    return pending
 
 
 def confirm_profile_save(*, user: User, pending: dict, code: str) -> list[ProfileChange]:
     """PROF-1: a right code applies the changes waiting in the session."""
-    otp.verify_code(purpose=SAVE_PURPOSE, destination=code_destination(user), code=code)
-    return update_profile(
-        user=user, changes=pending["changes"], channel=ProfileChange.Channel.WEB, actor=user
-    )
+    from gosportal.profiles.scans import needs_scan, submit_passport_scan
+
+    check_confirmation_code(user=user, purpose=SAVE_PURPOSE, code=code)
+    scan_id = pending.get("scan_id")
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().filter(user=user).first()
+        if scan_id is None and needs_scan(profile, pending["changes"]):
+            raise InvalidInput(SCAN_REQUIRED, field="passport_scan")
+        rows = update_profile(
+            user=user, changes=pending["changes"], channel=ProfileChange.Channel.WEB, actor=user
+        )
+        if scan_id is not None and rows:
+            submit_passport_scan(user=user, scan_id=scan_id)
+    return rows
 
 
 def pending_from_session(session, key: str, user: User) -> dict | None:
@@ -318,14 +393,15 @@ def _undoable_batch(*, user: User, change_id: int) -> list[ProfileChange]:
 def start_undo(*, user: User, change_id: int, ip: str | None = None) -> dict:
     """Check the change can be undone and send the code; returns the session's record."""
     _undoable_batch(user=user, change_id=change_id)
-    send_confirmation_code(user=user, purpose=UNDO_PURPOSE, ip=ip)
-    return {"user_id": user.pk, "change_id": change_id, "at": int(time.time())}
+    return start_confirmation(
+        user=user, purpose=UNDO_PURPOSE, payload={"change_id": change_id}, ip=ip
+    )
 
 
 def confirm_undo(*, user: User, change_id: int, code: str) -> list[ProfileChange]:
     """A right code restores the old values of the last save (PROF-4)."""
     _undoable_batch(user=user, change_id=change_id)
-    otp.verify_code(purpose=UNDO_PURPOSE, destination=code_destination(user), code=code)
+    check_confirmation_code(user=user, purpose=UNDO_PURPOSE, code=code)
     return undo_change(user=user, change_id=change_id, actor=user)
 
 
@@ -334,11 +410,16 @@ def undo_change(*, user: User, change_id: int, actor: User | None) -> list[Profi
     """Restore the values the last save replaced and mark its rows undone."""
     Profile.objects.select_for_update().filter(user=user).first()
     batch = _undoable_batch(user=user, change_id=change_id)
-    restored = update_profile(
-        user=user,
-        changes={row.field: row.old_value for row in batch},
-        channel=ProfileChange.Channel.UNDO,
-        actor=actor,
-    )
+    if batch[0].document_action:  # a further document was added, edited or deleted
+        from gosportal.profiles.documents import undo_document_change
+
+        restored = undo_document_change(user=user, batch=batch, actor=actor)
+    else:
+        restored = update_profile(
+            user=user,
+            changes={row.field: row.old_value for row in batch},
+            channel=ProfileChange.Channel.UNDO,
+            actor=actor,
+        )
     ProfileChange.objects.filter(pk__in=[row.pk for row in batch]).update(undone_at=timezone.now())
     return restored

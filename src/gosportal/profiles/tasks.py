@@ -1,4 +1,5 @@
-"""Background tasks of personal data: registry checks (REG-2), data reminders (PROF-8)."""
+"""Background tasks of personal data: registry checks (REG-2), passport scan checks
+(PROF-2), data reminders (PROF-8)."""
 
 from django_tasks import task
 
@@ -9,6 +10,14 @@ def run_registry_check(check_id: int) -> str:
     from gosportal.profiles.checks import run_check
 
     return run_check(check_id=check_id)
+
+
+@task()
+def check_passport_scan(scan_id: int) -> str:
+    """PROF-2: read a passport scan and compare it with the saved data; returns the status."""
+    from gosportal.profiles.scans import run_scan_check
+
+    return run_scan_check(scan_id=scan_id)
 
 
 @task()

@@ -11,7 +11,7 @@ from gosportal.accounts.contacts import mask_contact
 from gosportal.accounts.levels import next_step
 from gosportal.core.errors import DomainError, NotFound, RateLimited, add_to_form
 from gosportal.core.validators import format_phone, format_snils
-from gosportal.profiles import selectors, services
+from gosportal.profiles import scans, selectors, services
 from gosportal.profiles.forms import COUNTRIES, CodeForm, ProfileForm, UndoForm
 
 
@@ -27,6 +27,9 @@ def my_data_view(request):
         "checks": selectors.latest_registry_checks(request.user),
         # REG-4: the level and, below confirmed, what raises it.
         "level_step": None if request.user.level == "confirmed" else next_step(request.user),
+        "documents": selectors.documents_of(request.user),  # PROF-1
+        "pending_requests": selectors.pending_request_count(request.user),  # PROF-3
+        **selectors.passport_scan_state(request.user),  # PROF-2
     }
     return render(request, "profiles/my_data.html", context)
 
@@ -36,7 +39,7 @@ def my_data_view(request):
 def edit_view(request):
     user = request.user
     profile = selectors.profile_of(user)
-    form = ProfileForm(data=request.POST or None, profile=profile)
+    form = ProfileForm(data=request.POST or None, files=request.FILES or None, profile=profile)
     if request.method == "POST" and form.is_valid():
         changes = services.profile_changes(user=user, data=form.cleaned_data)
         if not changes:
@@ -46,7 +49,15 @@ def edit_view(request):
             services.check_identifiers_free(
                 user=user, snils=form.cleaned_data.get("snils"), inn=form.cleaned_data.get("inn")
             )
-            pending = services.start_profile_save(user=user, changes=changes, ip=request.client_ip)
+            scan_id = None
+            if form.cleaned_data.get("passport_scan") and scans.needs_scan(profile, changes):
+                scan = scans.receive_passport_scan(
+                    user=user, upload=form.cleaned_data["passport_scan"]
+                )
+                scan_id = scan.pk
+            pending = services.start_profile_save(
+                user=user, changes=changes, ip=request.client_ip, scan_id=scan_id
+            )
         except DomainError as error:
             add_to_form(form, error)
         else:
@@ -86,6 +97,7 @@ def confirm_view(request):
         "rows": rows,
         "destination": mask_contact(user.phone or user.email),
         "action": "save",
+        "reconfirm": services.needs_reconfirmation(user=user, changes=pending["changes"]),
     }
     return render(request, "profiles/confirm.html", context)
 

@@ -5,6 +5,8 @@ import datetime
 from django import template
 from django.utils import dateformat, timezone
 
+from gosportal.core import display
+
 register = template.Library()
 
 
@@ -21,14 +23,27 @@ def breadcrumbs(*parts):
 
 
 @register.filter
-def user_date(value, user):
-    """``{{ value|user_date:user }}``: a date in the format the user chose (PROF-6).
+def user_date(value, user=None):
+    """``{{ value|user_date }}``: a date in the format the person chose (PROF-6).
 
-    Datetimes are shown in the active time zone, which is the user's own.
+    The format is the signed-in person's (set per request by the language middleware)
+    unless a ``user`` is given. Datetimes are shown in the active time zone, which is
+    the person's own.
     """
     if not value:
         return ""
-    fmt = getattr(user, "date_format", "") or "d.m.Y"
+    fmt = getattr(user, "date_format", "") if user is not None else ""
+    fmt = fmt or display.date_format()
     if isinstance(value, datetime.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return dateformat.format(value, fmt)
+
+
+@register.filter
+def user_datetime(value, user=None):
+    """``{{ value|user_datetime }}``: date in the person's format, then the time (HH:MM)."""
+    if not value:
+        return ""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return f"{user_date(value, user)} {dateformat.time_format(value, 'H:i')}"

@@ -16,12 +16,16 @@ class SmsError(Exception):
 @dataclass(frozen=True)
 class SmsReceipt:
     provider_id: str
-    status: str  # "delivered", "sending"
+    status: str  # "sending", "delivered", "temporary-failure", "permanent-failure"
 
 
 class SmsGateway(Protocol):
     def send(self, *, to: str, text: str) -> SmsReceipt:
         """Send ``text`` to an E.164 number; raise ``SmsError`` when refused."""
+        ...
+
+    def status(self, *, provider_id: str) -> SmsReceipt:
+        """The operator's latest delivery report for a sent message (a status query)."""
         ...
 
 

@@ -18,7 +18,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from gosportal.core import crypto
+from gosportal.core import crypto, vault
 from gosportal.core.fields import encrypted_fields
 
 
@@ -76,6 +76,8 @@ class Command(BaseCommand):
             self._report(model, tally, primary=primary, dry_run=dry_run)
             failures += tally.failures
             changed_meanwhile += tally.changed_meanwhile
+
+        failures += self._rotate_vault(dry_run=dry_run, primary=primary)
 
         if changed_meanwhile:
             self.stdout.write(
@@ -142,6 +144,33 @@ class Command(BaseCommand):
             if len(rows) < batch_size:
                 return
             last_pk = rows[-1][0]
+
+    def _rotate_vault(self, *, dry_run: bool, primary: str) -> list[str]:
+        """Documents in the vault (core.vault) are re-encrypted file by file."""
+        rotated = current = 0
+        failures = []
+        for purpose, name in vault.stored_files():
+            try:
+                if dry_run:
+                    blob = vault.raw_path(name, purpose=purpose).read_bytes()
+                    if blob.startswith(f"{crypto.PREFIX}:{primary}:".encode()):
+                        current += 1
+                        continue
+                    vault.read(name, purpose=purpose)
+                    rotated += 1
+                elif vault.rotate(name, purpose=purpose):
+                    rotated += 1
+                else:
+                    current += 1
+            except crypto.DecryptionError as exc:
+                failures.append(f"vault {purpose}/{name}: {exc}")
+        verb = "to re-encrypt" if dry_run else "re-encrypted"
+        line = f"vault files: {rotated} {verb}, {current} already on key {primary}"
+        if failures:
+            line += f", {len(failures)} undecryptable"
+        style = self.style.ERROR if failures else self.style.SUCCESS
+        self.stdout.write(style(line))
+        return failures
 
     @staticmethod
     def _key_id(stored: str) -> str | None:

@@ -14,9 +14,12 @@ from gosportal.accounts.models import Authenticator, User
 from gosportal.accounts.selectors import user_by_login
 from gosportal.accounts.services import create_user
 from gosportal.core import otp
+from gosportal.documents.demo import ensure_demo_document
+from gosportal.integrations.bank.sandbox import load_test_customers
 from gosportal.integrations.registries.sandbox import load_test_people
+from gosportal.profiles import documents
 from gosportal.profiles.checks import request_checks
-from gosportal.profiles.models import Profile, Sex
+from gosportal.profiles.models import PersonalDocument, Profile, ProfileChange, Sex
 from gosportal.profiles.services import set_snils
 
 # (e-mail, phone, password, display name, flags). Passwords are for local use only.
@@ -42,10 +45,78 @@ DEMO_SMS_USER = "petr.kuznetsov@example.ru"
 # OFF-4: the service-centre operator (SMS second factor, like the SMS demo citizen).
 DEMO_OPERATOR = "operator@gosportal.local"
 OPERATOR_GROUP = "Операторы центров обслуживания"
+SUPPORT_GROUP = "Операторы поддержки"  # PROF-3, created by profiles' migration 0005
+# REG-3: the demo operator also reviews remote checks; one from the demo citizen waits.
+REMOTE_OPERATOR_GROUP = "Операторы удалённой проверки"
+DEMO_REMOTE_CHECK_USER = "ivan.petrov@example.ru"
+# REG-5, OFF-1: a fictional agency, its administrator and an officer (README). Created
+# through catalog.services like real ones, then given the demo password and SMS codes.
+DEMO_AGENCY = {
+    "full_name": "Министерство социального развития Тульской области",
+    "short_name": "Минсоцразвития Тульской области",
+    "inn": "7107045127",
+    "ogrn": "1027100732152",
+    "region_code": "71",
+    "slug": "minsoc-tula",
+}
+DEMO_OFFICERS = [
+    # (e-mail, phone, password, last, first, middle, service ID, staff number, position, role)
+    (
+        "agency.admin@gosportal.local",
+        "+79990000003",
+        "Demo-Agency-2026!",
+        "Белова",
+        "Ольга",
+        "Николаевна",
+        "ТУЛ-000001",
+        "00001",
+        "Начальник отдела кадров",
+        "administrator",
+    ),
+    (
+        "agency.officer@gosportal.local",
+        "+79990000004",
+        "Demo-Officer-2026!",
+        "Волков",
+        "Сергей",
+        "Андреевич",
+        "ТУЛ-000002",
+        "00002",
+        "Главный специалист",
+        "officer",
+    ),
+]
 # SNILS of the demo citizens (a login too, AUTH-1). Valid check digits.
 DEMO_SNILS = {"ivan.petrov@example.ru": "112-233-445 95"}
 # REG-2: personal data matching a sandbox registry person (docs/sandbox.md, «Реестры»),
 # so the registry checks (run by the worker) make the account standard.
+# PROF-1: further documents of the demo citizen (a licence expiring in 2026 shows the
+# reminder of PROF-8 when the daily task runs near its date).
+DEMO_DOCUMENTS = {
+    "ivan.petrov@example.ru": [
+        (
+            PersonalDocument.Kind.DRIVER_LICENCE,
+            {
+                "series": "7712",
+                "number": "345678",
+                "issued_on": datetime.date(2016, 12, 20),
+                "valid_until": datetime.date(2026, 12, 20),
+                "categories": "B",
+            },
+        ),
+        (
+            PersonalDocument.Kind.VEHICLE,
+            {
+                "series": "77УА",
+                "number": "123456",
+                "vehicle_model": "Lada Vesta",
+                "plate_number": "А123ВС777",
+                "vin": "XTA21700080123456",
+                "issued_on": datetime.date(2019, 5, 15),
+            },
+        ),
+    ]
+}
 DEMO_PROFILES = {
     "ivan.petrov@example.ru": {
         "last_name": "Петров",
@@ -99,6 +170,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"  SNILS {DEMO_SNILS[email]}")
             if email in DEMO_PROFILES:
                 self._ensure_profile(user, DEMO_PROFILES[email])
+            if email in DEMO_DOCUMENTS:
+                self._ensure_documents(user, DEMO_DOCUMENTS[email])
             if email == DEMO_TOTP_USER:
                 self._ensure_totp(user)
             elif email == DEMO_SMS_USER:
@@ -106,8 +179,27 @@ class Command(BaseCommand):
             elif email == DEMO_OPERATOR:
                 self._ensure_operator(user)
                 self._ensure_sms(user)
+            elif flags.get("is_staff"):  # staff never sign in on a password alone
+                self._ensure_sms(user)
+        self._ensure_agency()
+        self._ensure_catalog()
         people = load_test_people()
         self.stdout.write(f"{people} test people in the sandbox registries (docs/sandbox.md)")
+        customers = load_test_customers()
+        self.stdout.write(
+            f"{customers} customers of the sandbox banks (docs/sandbox.md, «Партнёрские банки»)"
+        )
+        self._ensure_remote_check()
+        # DOC-3: a signed document of the demo citizen to check on /verify/.
+        document = ensure_demo_document(
+            user_by_login("ivan.petrov@example.ru"), full_name="Петров Иван Сергеевич"
+        )
+        self.stdout.write(f"document {document.number} of ivan.petrov@example.ru (/verify/)")
+        # APP-4, APP-5: applications in different statuses for «Мои заявления».
+        from gosportal.applications.demo import ensure_demo_applications
+
+        made = ensure_demo_applications(user_by_login("ivan.petrov@example.ru"))
+        self.stdout.write(f"{len(made)} applications of ivan.petrov@example.ru (/applications/)")
         self.stdout.write(self.style.SUCCESS(f"{User.objects.count()} accounts in the database."))
 
     def _ensure_profile(self, user: User, data: dict) -> None:
@@ -119,6 +211,22 @@ class Command(BaseCommand):
         profile.save()
         requested = request_checks(user)  # tasks run in the worker after commit
         self.stdout.write(f"  personal data; registry checks requested: {len(requested)}")
+
+    def _ensure_documents(self, user: User, items: list[tuple[str, dict]]) -> None:
+        """PROF-1: the demo citizen's driver licence and car, added once."""
+        for kind, values in items:
+            if user.documents.filter(kind=kind).exists():
+                continue
+            documents.apply_document_change(
+                user=user,
+                op=documents.ADD,
+                kind=kind,
+                document_id=None,
+                values=values,
+                channel=ProfileChange.Channel.REGISTRY,
+                actor=None,
+            )
+            self.stdout.write(f"  document: {kind}")
 
     def _ensure_totp(self, user: User) -> None:
         if not user.authenticators.filter(kind=Authenticator.Kind.TOTP).exists():
@@ -138,6 +246,91 @@ class Command(BaseCommand):
         )
         user.groups.add(group)
         self.stdout.write(f"  group «{OPERATOR_GROUP}»")
+        # REG-3: the same operator reviews remote passport checks.
+        remote_group, _created = Group.objects.get_or_create(name=REMOTE_OPERATOR_GROUP)
+        remote_group.permissions.add(
+            Permission.objects.get(
+                content_type__app_label="identity", codename="review_remote_check"
+            )
+        )
+        user.groups.add(remote_group)
+        self.stdout.write(f"  group «{REMOTE_OPERATOR_GROUP}»")
+        # PROF-3: and decides birth date and sex change requests (/desk/data-requests/).
+        support_group, _created = Group.objects.get_or_create(name=SUPPORT_GROUP)
+        support_group.permissions.add(
+            Permission.objects.get(
+                content_type__app_label="profiles", codename="review_data_change"
+            )
+        )
+        user.groups.add(support_group)
+        self.stdout.write(f"  group «{SUPPORT_GROUP}»")
+
+    def _ensure_remote_check(self) -> None:
+        """REG-3: a remote check of the demo citizen waits in the operators' queue."""
+        from gosportal.demo.passport_sample import ensure_demo_remote_check
+
+        user = user_by_login(DEMO_REMOTE_CHECK_USER)
+        self.stdout.write(f"{DEMO_REMOTE_CHECK_USER}:")
+        ensure_demo_remote_check(user, DEMO_PROFILES[DEMO_REMOTE_CHECK_USER], self.stdout.write)
+
+    def _ensure_agency(self) -> None:
+        from gosportal.catalog import services as catalog
+        from gosportal.catalog.models import Agency, Invitation
+
+        agency = Agency.objects.filter(slug=DEMO_AGENCY["slug"]).first()
+        if agency is None:
+            agency = catalog.create_agency(**DEMO_AGENCY)
+        self.stdout.write(f"agency: {agency.short_name}")
+        admin = None
+        for entry in DEMO_OFFICERS:
+            email, phone, password, last, first, middle, sid, number, position, role = entry
+            user = user_by_login(email)
+            if user is None:
+                data = {
+                    "last_name": last,
+                    "first_name": first,
+                    "middle_name": middle,
+                    "phone": phone,
+                    "email": email,
+                    "service_id": sid,
+                    "staff_number": number,
+                    "position": position,
+                }
+                if admin is None:
+                    officer = catalog.create_first_administrator(agency=agency, **data)
+                else:
+                    officer = catalog.create_civil_servant(admin=admin, role=role, **data)
+                user = officer.user
+            # As if activated: the demo password, no pending link, SMS codes.
+            user.set_password(password)
+            user.must_change_password = False
+            user.email_confirmed = True
+            user.is_active = True
+            user.save()
+            Invitation.objects.filter(officer__user=user, used_at=None).update(
+                revoked_at=timezone.now()
+            )
+            self._ensure_sms(user)
+            if role == "administrator":
+                admin = user
+            self.stdout.write(f"  {role}: {email} / {phone}")
+
+    def _ensure_catalog(self) -> None:
+        """CAT-4: the seed catalogue of services; two favourites for the demo citizen."""
+        from gosportal.catalog import services as catalog_services
+        from gosportal.catalog.models import Service
+        from gosportal.catalog.seed import load_catalog
+
+        counts = load_catalog()
+        self.stdout.write(
+            "catalog: {services_created} new and {services_updated} updated services".format(
+                **counts
+            )
+        )
+        citizen = user_by_login("ivan.petrov@example.ru")
+        if citizen is not None:
+            for service in Service.objects.filter(slug__in=["zagranpasport", "vypiska-egrn"]):
+                catalog_services.set_favourite(user=citizen, service=service, favourite=True)
 
     def _ensure_sms(self, user: User) -> None:
         if user.authenticators.filter(kind=Authenticator.Kind.SMS).exists():

@@ -1,0 +1,492 @@
+"""Writers of applications (APP-1 … APP-8): drafts, attachments, submission, lifecycle.
+
+The lifecycle is the ``TRANSITIONS`` table: each allowed (from, to) pair names who may
+make it — the applicant or the agency. ``change_status`` is the one place a status
+changes: it checks the table, writes a ``StatusChange``, an audit row and asks the
+notification centre to tell the applicant.
+"""
+
+import json
+import logging
+import re
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from gosportal.accounts.levels import check_level
+from gosportal.applications.models import (
+    VAULT_PURPOSE,
+    Application,
+    ApplicationTemplate,
+    ApplicationVersion,
+    Attachment,
+    NumberSequence,
+    Status,
+    StatusChange,
+)
+from gosportal.catalog.form_render import prefill_initial
+from gosportal.catalog.forms_schema import iter_fields
+from gosportal.catalog.models import Service
+from gosportal.core import audit, files, vault
+from gosportal.core.calendar import add_working_days
+from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gosportal.core.notify import notify
+
+logger = logging.getLogger(__name__)
+
+APPLICANT = "applicant"
+AGENCY = "agency"
+
+# APP-4: who may move an application from one status to another.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.SUBMITTED): APPLICANT,
+    (Status.SUBMITTED, Status.ACCEPTED): AGENCY,
+    (Status.SUBMITTED, Status.REJECTED): AGENCY,
+    (Status.SUBMITTED, Status.RESUBMITTED): APPLICANT,
+    (Status.SUBMITTED, Status.CANCELLED): APPLICANT,
+    (Status.RESUBMITTED, Status.ACCEPTED): AGENCY,
+    (Status.RESUBMITTED, Status.IN_PROGRESS): AGENCY,
+    (Status.RESUBMITTED, Status.REJECTED): AGENCY,
+    (Status.RESUBMITTED, Status.RESUBMITTED): APPLICANT,
+    (Status.RESUBMITTED, Status.CANCELLED): APPLICANT,
+    (Status.ACCEPTED, Status.IN_PROGRESS): AGENCY,
+    (Status.ACCEPTED, Status.REJECTED): AGENCY,
+    (Status.ACCEPTED, Status.RESUBMITTED): APPLICANT,
+    (Status.ACCEPTED, Status.CANCELLED): APPLICANT,
+    (Status.IN_PROGRESS, Status.CLARIFICATION): AGENCY,
+    (Status.IN_PROGRESS, Status.APPROVED): AGENCY,
+    (Status.IN_PROGRESS, Status.REJECTED): AGENCY,
+    (Status.CLARIFICATION, Status.RESUBMITTED): APPLICANT,  # the applicant answers
+    (Status.CLARIFICATION, Status.REJECTED): AGENCY,  # no answer by the deadline
+    (Status.APPROVED, Status.READY): AGENCY,
+    (Status.APPROVED, Status.COMPLETED): AGENCY,
+    (Status.READY, Status.COMPLETED): AGENCY,
+    (Status.REJECTED, Status.APPEALED): APPLICANT,  # APP-9
+    (Status.APPEALED, Status.IN_PROGRESS): AGENCY,
+    (Status.APPEALED, Status.REJECTED): AGENCY,
+    # APP-8: restored to the status it was cancelled from (checked by restore()).
+    (Status.CANCELLED, Status.SUBMITTED): APPLICANT,
+    (Status.CANCELLED, Status.ACCEPTED): APPLICANT,
+    (Status.CANCELLED, Status.RESUBMITTED): APPLICANT,
+}
+
+# APP-7, APP-8: before the agency starts work the applicant may edit or cancel.
+BEFORE_WORK = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RESUBMITTED})
+RESTORE_DAYS = 30
+
+_REFUSED = {
+    Status.CANCELLED: gettext_lazy(
+        "Отменить заявление уже нельзя: ведомство начало работу по нему."
+    ),
+    Status.RESUBMITTED: gettext_lazy(
+        "Изменить заявление уже нельзя: ведомство начало работу по нему."
+    ),
+}
+
+
+def check_transition(application: Application, to: str, *, by: str) -> None:
+    """Raise ``Conflict`` unless ``by`` may move ``application`` to ``to`` now."""
+    current = application.status
+    allowed_by = TRANSITIONS.get((current, to))
+    if allowed_by is None or allowed_by != by:
+        message = _REFUSED.get(to) or _(
+            "Заявление в статусе «%(current)s» нельзя перевести в статус «%(to)s»."
+        ) % {"current": Status(current).label, "to": Status(to).label}
+        raise Conflict(message, code="transition_refused")
+    if (
+        by == APPLICANT
+        and to in (Status.CANCELLED, Status.RESUBMITTED)
+        and current != Status.CLARIFICATION
+        and application.work_started_at is not None
+    ):
+        raise Conflict(_REFUSED[to], code="work_started")
+
+
+def change_status(
+    application: Application,
+    to: str,
+    *,
+    actor,
+    by: str,
+    comment: str = "",
+    visible_to_applicant: bool = True,
+) -> StatusChange:
+    """Move ``application`` to ``to`` after the table's check; record, audit and notify."""
+    check_transition(application, to, by=by)
+    now = timezone.now()
+    previous = application.status
+    application.status = to
+    application.updated_at = now
+    fields = ["status", "updated_at"]
+    if to == Status.IN_PROGRESS and application.work_started_at is None:
+        application.work_started_at = now
+        fields.append("work_started_at")
+    if to in (Status.APPROVED, Status.REJECTED):
+        application.decided_at = now
+        fields.append("decided_at")
+    application.save(update_fields=fields)
+    change = StatusChange.objects.create(
+        application=application,
+        from_status=previous,
+        to_status=to,
+        at=now,
+        actor_id=getattr(actor, "pk", actor),
+        comment=comment,
+        visible_to_applicant=visible_to_applicant,
+    )
+    audit.record(
+        "application.status",
+        actor=actor,
+        acting_for=application.acting_for_id,
+        obj=application,
+        details={"from": previous, "to": to},
+    )
+    if visible_to_applicant:
+        payload = {
+            "application_number": application.number,
+            "service": application.service.title,
+            "url": reverse("applications:detail", kwargs={"ref": application.ref}),
+        }
+        if to == Status.SUBMITTED:
+            notify(application.applicant_id, "application_submitted", **payload)
+        else:
+            notify(
+                application.applicant_id,
+                "status_changed",
+                status=str(Status(to).label),
+                **payload,
+            )
+    return change
+
+
+# --- drafts ------------------------------------------------------------------------------
+
+
+def applicant_kind(user, organization=None) -> str:
+    """The kind of applicant (Service.applicant_kinds) the person applies as."""
+    if organization is not None:
+        return "entrepreneur" if organization.kind == "entrepreneur" else "organization"
+    return "individual" if user.kind in ("civil_servant", "organization") else user.kind
+
+
+def check_may_apply(*, user, service: Service, organization=None) -> None:
+    """Raise unless ``user`` (acting for ``organization``) may apply for ``service``."""
+    if service.availability != Service.Availability.AVAILABLE or not service.is_published:
+        raise Conflict(_("Услуга сейчас недоступна для подачи заявлений."), code="unavailable")
+    check_level(user, service.min_level)
+    if not service.may_apply(applicant_kind(user, organization)):
+        raise Forbidden(
+            _("Эту услугу не могут получить заявители вашего типа."), code="applicant_kind"
+        )
+
+
+@transaction.atomic
+def start_draft(*, user, service: Service, organization=None) -> Application:
+    """The person's draft for ``service``: the open one, or a new one (APP-1)."""
+    check_may_apply(user=user, service=service, organization=organization)
+    existing = Application.objects.filter(
+        applicant=user, service=service, status=Status.DRAFT
+    ).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(
+                applicant=user,
+                service=service,
+                agency=service.agency,
+                acting_for_id=getattr(organization, "pk", None),
+                definition=service.form_definition,
+                definition_version=int(service.form_definition.get("version", 1)),
+                fee_kopecks=service.fee_kopecks,
+            )
+    except IntegrityError:  # a parallel request created it first
+        return Application.objects.get(applicant=user, service=service, status=Status.DRAFT)
+    audit.record("application.draft_created", actor=user, obj=application)
+    return application
+
+
+def check_editable(application: Application) -> None:
+    """Raise ``Conflict`` unless the applicant may still change the answers (APP-7)."""
+    if application.status == Status.DRAFT:
+        return
+    if application.status == Status.CLARIFICATION:
+        return
+    if application.status in BEFORE_WORK and application.work_started_at is None:
+        return
+    raise Conflict(_REFUSED[Status.RESUBMITTED], code="not_editable")
+
+
+def save_draft(*, application: Application, raw: dict) -> Application:
+    """Keep what the person typed, valid or not (autosave, «Сохранить черновик»)."""
+    check_editable(application)
+    clean = {
+        str(k)[:100]: (str(v)[:5000] if not isinstance(v, bool) else v) for k, v in raw.items()
+    }
+    application.data = json.dumps(clean, ensure_ascii=False)
+    application.updated_at = timezone.now()
+    application.save(update_fields=["data", "updated_at"])
+    return application
+
+
+def document_titles(application: Application) -> list[str]:
+    return [d["title"] for d in application.service.required_documents or []]
+
+
+def _document(application: Application, title: str) -> dict:
+    for document in application.service.required_documents or []:
+        if document["title"] == title:
+            return document
+    raise InvalidInput(_("Такого документа нет в списке для этой услуги."), field="document")
+
+
+@transaction.atomic
+def add_attachment(*, application: Application, document: str, upload) -> Attachment:
+    """Check a file by content (APP-2) and keep it encrypted for ``document``."""
+    check_editable(application)
+    spec = _document(application, document)
+    kinds = [k for k in spec.get("formats") or files.ATTACHMENT_KINDS if k in files.KINDS]
+    checked = files.check_upload(upload, allowed=kinds or files.ATTACHMENT_KINDS, field=document)
+    name = vault.store(checked.content, purpose=VAULT_PURPOSE)
+    try:
+        attachment = Attachment.objects.create(
+            application=application,
+            document=document,
+            vault_name=name,
+            name=checked.name[:120],
+            kind=checked.kind,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
+    except Exception:
+        vault.delete(name, purpose=VAULT_PURPOSE)  # no row will ever point to it
+        raise
+    audit.record("application.attachment_added", obj=application, details={"id": attachment.pk})
+    return attachment
+
+
+@transaction.atomic
+def delete_attachment(*, application: Application, attachment_id) -> None:
+    """Remove a file not yet submitted (APP-2: delete before submission)."""
+    check_editable(application)
+    attachment = application.attachments.filter(pk=attachment_id, version=0).first()
+    if attachment is None:
+        raise NotFound(_("Файл не найден или уже отправлен в ведомство."))
+    name = attachment.vault_name
+    attachment.delete()
+    transaction.on_commit(lambda: vault.delete(name, purpose=VAULT_PURPOSE))
+    audit.record("application.attachment_deleted", obj=application, details={"id": attachment_id})
+
+
+def read_attachment(attachment: Attachment) -> bytes:
+    return vault.read(attachment.vault_name, purpose=VAULT_PURPOSE)
+
+
+# --- submission --------------------------------------------------------------------------
+
+
+def allocate_number(agency) -> str:
+    """The next registration number of ``agency`` this year, e.g. MVD-2026-000042.
+
+    Must run inside a transaction: the counter row stays locked until it commits, so
+    parallel submissions never share a number.
+    """
+    year = timezone.localdate().year
+    try:
+        with transaction.atomic():
+            NumberSequence.objects.get_or_create(agency=agency, year=year)
+    except IntegrityError:
+        pass  # created by a parallel submission
+    sequence = NumberSequence.objects.select_for_update().get(agency=agency, year=year)
+    NumberSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
+    sequence.refresh_from_db(fields=["last"])
+    code = agency.slug.upper()
+    return f"{code}-{year}-{sequence.last:06d}"
+
+
+def _freeze(application: Application, answers: dict) -> None:
+    application.version += 1
+    application.data = json.dumps(answers, ensure_ascii=False)
+    ApplicationVersion.objects.create(
+        application=application,
+        number=application.version,
+        data=application.data,
+        definition=application.definition,
+        submitted_at=timezone.now(),
+    )
+    application.attachments.filter(version=0).update(version=application.version)
+
+
+@transaction.atomic
+def submit(*, application: Application, answers: dict, actor) -> Application:
+    """Register a complete draft (APP-3): number, due date, status «Отправлено».
+
+    ``answers`` are the validated answers (``forms.check_complete`` gives them).
+    """
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    check_transition(application, Status.SUBMITTED, by=APPLICANT)
+    service = application.service
+    if service.availability != Service.Availability.AVAILABLE or not service.is_published:
+        raise Conflict(_("Услуга сейчас недоступна для подачи заявлений."), code="unavailable")
+    check_level(application.applicant, service.min_level)  # the level may have dropped
+    now = timezone.now()
+    application.number = allocate_number(application.agency)
+    application.submitted_at = now
+    application.due_date = add_working_days(
+        timezone.localdate(now), application.service.processing_days
+    )
+    application.definition = application.service.form_definition
+    application.fee_kopecks = application.service.fee_kopecks
+    _freeze(application, answers)
+    application.save(
+        update_fields=[
+            "number",
+            "submitted_at",
+            "due_date",
+            "definition",
+            "fee_kopecks",
+            "version",
+            "data",
+        ]
+    )
+    change_status(application, Status.SUBMITTED, actor=actor, by=APPLICANT)
+    return application
+
+
+@transaction.atomic
+def resubmit(*, application: Application, answers: dict, actor) -> Application:
+    """Resubmit an edited application (APP-7): a new version, status «Переподано»."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    check_transition(application, Status.RESUBMITTED, by=APPLICANT)
+    _freeze(application, answers)
+    # The agency checks it again: the term runs from the resubmission (seed).
+    application.due_date = add_working_days(
+        timezone.localdate(), application.service.processing_days
+    )
+    application.save(update_fields=["version", "data", "due_date"])
+    change_status(application, Status.RESUBMITTED, actor=actor, by=APPLICANT)
+    return application
+
+
+@transaction.atomic
+def cancel(*, application: Application, actor, reason: str = "") -> Application:
+    """Cancel before the agency starts work (APP-8); restorable for 30 days."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    check_transition(application, Status.CANCELLED, by=APPLICANT)
+    application.cancelled_from = application.status
+    application.cancelled_at = timezone.now()
+    application.save(update_fields=["cancelled_from", "cancelled_at"])
+    change_status(application, Status.CANCELLED, actor=actor, by=APPLICANT, comment=reason[:500])
+    return application
+
+
+def restore_deadline(application: Application):
+    if application.cancelled_at is None:
+        return None
+    return application.cancelled_at + timezone.timedelta(days=RESTORE_DAYS)
+
+
+@transaction.atomic
+def restore(*, application: Application, actor) -> Application:
+    """Restore a cancelled application within 30 days, to where it was (APP-8)."""
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Status.CANCELLED or not application.cancelled_from:
+        raise Conflict(_("Восстановить можно только отменённое заявление."), code="not_cancelled")
+    if timezone.now() > restore_deadline(application):
+        raise Conflict(
+            _("Прошло больше 30 дней после отмены: восстановить заявление нельзя."),
+            code="restore_expired",
+        )
+    target = application.cancelled_from
+    change_status(application, target, actor=actor, by=APPLICANT)
+    application.cancelled_from = ""
+    application.cancelled_at = None
+    application.save(update_fields=["cancelled_from", "cancelled_at"])
+    return application
+
+
+# --- templates (APP-10) --------------------------------------------------------------------
+
+TEMPLATES_PER_PERSON = 50
+_VARIABLE = re.compile(r"^\{\{ ([a-z_]+) \}\}$")
+
+
+def save_template(*, user, application: Application, name: str) -> ApplicationTemplate:
+    """Keep the application's answers under ``name``; profile data become variables."""
+    if application.applicant_id != user.pk:
+        raise NotFound()
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("Введите название шаблона."), field="name")
+    if len(name) > 100:
+        raise InvalidInput(_("Название шаблона — не более 100 символов."), field="name")
+    if ApplicationTemplate.objects.filter(user=user).count() >= TEMPLATES_PER_PERSON:
+        raise Conflict(_("Можно сохранить не более 50 шаблонов. Удалите ненужные."))
+    if ApplicationTemplate.objects.filter(user=user, name=name).exists():
+        raise InvalidInput(_("Шаблон с таким названием уже есть."), field="name")
+    answers = application.answers
+    data = {}
+    for _section, spec in iter_fields(application.service.form_definition):
+        key = spec["key"]
+        if spec["type"] == "file":
+            continue
+        if spec.get("prefill"):
+            data[key] = "{{ %s }}" % spec["prefill"]  # noqa: UP031 - the variable's syntax
+        elif key in answers:
+            data[key] = answers[key]
+    try:
+        with transaction.atomic():
+            template = ApplicationTemplate.objects.create(
+                user=user,
+                service=application.service,
+                name=name,
+                data=json.dumps(data, ensure_ascii=False),
+            )
+    except IntegrityError:
+        raise InvalidInput(_("Шаблон с таким названием уже есть."), field="name") from None
+    audit.record("application.template_saved", actor=user, obj=template)
+    return template
+
+
+def template_values(template: ApplicationTemplate, *, user) -> dict:
+    """The template's answers with variables replaced by the profile's current values."""
+    current = prefill_initial(template.service.form_definition, user)
+    values = {}
+    for key, value in template.answers.items():
+        if isinstance(value, str) and _VARIABLE.match(value):
+            value = current.get(key, "")
+        values[key] = value
+    return values
+
+
+@transaction.atomic
+def start_from_template(*, user, template: ApplicationTemplate, organization=None) -> Application:
+    """A draft filled from ``template`` (APP-10); an open draft with answers is kept."""
+    if template.user_id != user.pk:
+        raise NotFound()
+    draft = start_draft(user=user, service=template.service, organization=organization)
+    if any(v not in (None, "", False) for v in draft.answers.values()):
+        raise Conflict(
+            _(
+                "У вас уже есть черновик этой услуги. Отправьте или удалите его, "
+                "чтобы начать заявление по шаблону."
+            ),
+            code="draft_exists",
+        )
+    return save_draft(application=draft, raw=template_values(template, user=user))
+
+
+def delete_template(*, user, template_id) -> None:
+    deleted, _rows = ApplicationTemplate.objects.filter(user=user, pk=template_id).delete()
+    if not deleted:
+        raise NotFound()
+    audit.record(
+        "application.template_deleted",
+        actor=user,
+        object_type="applications.applicationtemplate",
+        object_id=str(template_id),
+    )

@@ -1,0 +1,71 @@
+"""The desks of staff (OFF-1, OFF-4, OFF-5) and who may use each: «Рабочие места».
+
+``/desk/`` lists the desks the signed-in person may use. A desk is a title, the URL
+name of its first page and who may open it: a permission name or a predicate taking
+the user. Adding a desk is one line in ``DESKS``; the desk's own views still check
+access themselves.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gosportal.catalog.selectors import is_agency_administrator, officer_of
+
+
+@dataclass(frozen=True)
+class Desk:
+    title: str | Promise
+    url_name: str
+    allowed: str | Callable  # a permission ("app.codename") or a predicate(user) -> bool
+
+    def allows(self, user) -> bool:
+        if not user.is_authenticated or not user.is_active:
+            return False
+        if callable(self.allowed):
+            return bool(self.allowed(user))
+        return user.has_perm(self.allowed)
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+DESKS: list[Desk] = [
+    Desk(
+        _("Подтверждение личности в центре обслуживания"),
+        "backoffice:service_centre",
+        "identity.confirm_in_service_centre",
+    ),
+    Desk(_("Сотрудники ведомства"), "backoffice:staff", is_agency_administrator),
+    Desk(  # PROF-3
+        _("Заявки на изменение даты рождения и пола"),
+        "backoffice:data_requests",
+        "profiles.review_data_change",
+    ),
+    Desk(  # REG-3
+        _("Удалённая проверка паспорта"),
+        "backoffice:remote_checks",
+        "identity.review_remote_check",
+    ),
+]
+
+
+def holds_desk_permission(user) -> bool:
+    """Whether ``user`` holds the permission of any desk (the sign-in then always asks
+    for a second factor: accounts.signin.second_factor_mandatory)."""
+    return any(isinstance(desk.allowed, str) and desk.allows(user) for desk in DESKS)
+
+
+def desks_for(user) -> list[Desk]:
+    """The desks ``user`` may use, in the order of ``DESKS``."""
+    return [desk for desk in DESKS if desk.allows(user)]
+
+
+def may_enter(user) -> bool:
+    """Who sees «Рабочие места»: anyone with a desk, and every active officer of an agency
+    (a new officer may have none yet and is told so rather than refused)."""
+    return bool(desks_for(user)) or officer_of(user) is not None

@@ -1,0 +1,1 @@
+"""Accredited certification centres (удостоверяющие центры): certificates and CRLs."""

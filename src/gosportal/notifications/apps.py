@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "gosportal.notifications"
+    label = "notifications"
+    verbose_name = _("Уведомления")
+
+    def ready(self) -> None:
+        from gosportal.accounts.deletion import register_eraser
+        from gosportal.accounts.export import register_export_part
+        from gosportal.notifications import subscribers  # noqa: F401 - registers handlers
+        from gosportal.notifications.services import erase_notifications, export_notifications
+
+        register_eraser(erase_notifications)  # REC-4
+        register_export_part(
+            "notifications.json",
+            export_notifications,
+            description=_(
+                "уведомления: заголовок, текст, время, прочитано ли, доставка по каналам."
+            ),
+        )

@@ -1,0 +1,14 @@
+"""The unread counter in the header (NOT-1): one COUNT query per page for signed-in users."""
+
+from django import template
+
+from gosportal.notifications import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def unread_notifications(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return selectors.unread_count(user)

@@ -1,0 +1,19 @@
+"""Notification tests: the default templates exist even after a transactional test's flush."""
+
+import pytest
+
+from gosportal.notifications.defaults import default_templates
+from gosportal.notifications.models import NotificationTemplate
+
+
+@pytest.fixture(autouse=True)
+def _default_templates(request):
+    if "django_db_setup" not in request.fixturenames and not request.node.get_closest_marker(
+        "django_db"
+    ):
+        return
+    request.getfixturevalue("django_db_blocker")
+    for row in default_templates():
+        NotificationTemplate.objects.get_or_create(
+            event_type=row["event_type"], channel=row["channel"], defaults=row
+        )
