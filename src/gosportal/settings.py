@@ -152,6 +152,7 @@ TEMPLATES = [
                 "gosportal.core.context_processors.portal",
                 "gosportal.accounts.switching.context",
                 "gosportal.organizations.acting.menu",
+                "gosportal.backoffice.desks.desk_link",
             ],
         },
     },

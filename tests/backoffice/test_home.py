@@ -82,3 +82,11 @@ def test_a_desk_is_one_entry_with_a_permission_or_a_predicate(monkeypatch):
     monkeypatch.setattr(desks, "DESKS", [*desks.DESKS, extra])
     assert desks.desks_for(user) == [extra]
     assert desks.desks_for(UserFactory()) == []
+
+
+@pytest.mark.parametrize(("who", "shown"), [("citizen", False), ("operator", True)])
+def test_the_header_links_to_the_desks_only_for_staff(client, who, shown):
+    sign_in_as(client, operator() if who == "operator" else UserFactory())
+    page = client.get("/profile/").content.decode()
+    assert ('href="/desk/"' in page) is shown
+    assert 'href="/applications/"' in page  # «Мои заявления» for everyone signed in

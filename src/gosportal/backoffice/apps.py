@@ -21,3 +21,9 @@ class BackofficeConfig(AppConfig):
 
         # Desk operators see other people's data: never signed in on a password alone.
         register_second_factor_rule("backoffice.desk_operator", holds_desk_permission)
+
+        from django.contrib.auth.signals import user_logged_in
+
+        from gosportal.backoffice.desks import remember_desk_link
+
+        user_logged_in.connect(remember_desk_link, dispatch_uid="backoffice.desk_link")

@@ -69,3 +69,22 @@ def may_enter(user) -> bool:
     """Who sees «Рабочие места»: anyone with a desk, and every active officer of an agency
     (a new officer may have none yet and is told so rather than refused)."""
     return bool(desks_for(user)) or officer_of(user) is not None
+
+
+_LINK_SESSION_KEY = "backoffice_desk_link"
+
+
+def remember_desk_link(sender, request, user, **kwargs) -> None:
+    """On sign-in (``user_logged_in``): whether the header shows «Рабочий стол».
+
+    Worked out once per session, because the permission lookups would cost queries on
+    every page; the desks themselves check permissions on every request.
+    """
+    if request is not None and hasattr(request, "session"):
+        request.session[_LINK_SESSION_KEY] = may_enter(user)
+
+
+def desk_link(request) -> dict:
+    """Template context: ``show_desk_link``, as worked out when the person signed in."""
+    session = getattr(request, "session", None)
+    return {"show_desk_link": bool(session and session.get(_LINK_SESSION_KEY))}
