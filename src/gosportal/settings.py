@@ -469,3 +469,6 @@ CA_SANDBOX = env_bool("CA_SANDBOX", True)
 # Public verification page: uploads and number look-ups allowed per address.
 DOCUMENT_VERIFY_UPLOAD_RATE = env_str("DOCUMENT_VERIFY_UPLOAD_RATE", "20/h")
 DOCUMENT_VERIFY_LOOKUP_RATE = env_str("DOCUMENT_VERIFY_LOOKUP_RATE", "120/h")
+
+# NOT-1: how often the inbox polls when the live stream is not available (seconds).
+NOTIFICATIONS_POLL_SECONDS = env_int("NOTIFICATIONS_POLL_SECONDS", 15)

@@ -50,6 +50,22 @@ def test_new_notification_appears_in_the_open_inbox(page, live_server):
     expect(counter).to_have_text("1")
 
 
+def test_without_a_live_stream_the_inbox_polls_for_new_notifications(page, live_server, settings):
+    settings.NOTIFICATIONS_POLL_SECONDS = 1
+    templates()
+    user = UserFactory(email_confirmed=True)
+    page.add_init_script("delete window.EventSource;")  # a browser without SSE
+    login(page, live_server, user, DEFAULT_PASSWORD)
+    page.goto(f"{live_server.url}/notifications/")
+    expect(page.locator("h1")).to_have_text("Уведомления")
+
+    notification_for(user, "document_ready", document="Справка о доходах")
+
+    first = page.locator("#notification-list > li").first
+    expect(first).to_contain_text("Справка о доходах", timeout=5000)
+    expect(page.locator("[data-notification-counter] [data-count]")).to_have_text("1")
+
+
 def test_history_and_settings_pass_axe_and_settings_need_a_code(page, live_server):
     templates()
     user = UserFactory(email_confirmed=True)

@@ -152,3 +152,40 @@ def test_after_id_accepts_only_numbers():
     assert stream._after_id(Request("42")) == 42
     assert stream._after_id(Request("42; drop")) is None
     assert stream._after_id(Request("٤٢")) is None
+
+
+# --- polling fallback (NOT-1: browsers without a live stream) ---------------------------
+
+
+def test_polling_returns_only_the_new_notifications_of_the_signed_in_person(client):
+    user, stranger = UserFactory(), UserFactory()
+    seen = notification_for(user, "document_ready", document="Справка 1")
+    fresh = notification_for(user, "document_ready", document="Справка 2")
+    notification_for(stranger, "document_ready", document="Чужая справка")
+    sign_in_as(client, user)
+
+    data = client.get(reverse("notifications:poll"), {"after": seen.pk}).json()
+
+    assert [item["id"] for item in data["items"]] == [fresh.pk]
+    assert data["last_id"] == fresh.pk and data["unread"] == 2
+
+
+def test_polling_without_news_answers_the_same_last_id(client):
+    user = UserFactory()
+    seen = notification_for(user, "document_ready", document="Справка 1")
+    sign_in_as(client, user)
+    data = client.get(reverse("notifications:poll"), {"after": seen.pk}).json()
+    assert data["items"] == [] and data["last_id"] == seen.pk
+
+
+@pytest.mark.parametrize("after", ["", "abc", "-1", "9" * 30])
+def test_polling_needs_a_valid_after(client, after):
+    sign_in_as(client, UserFactory())
+    response = client.get(reverse("notifications:poll"), {"after": after})
+    assert response.status_code == 400 and "after" in response.json()["detail"]
+
+
+def test_polling_is_refused_to_anonymous_visitors_and_to_posts(client):
+    assert client.get(reverse("notifications:poll"), {"after": 0}).status_code == 401
+    sign_in_as(client, UserFactory())
+    assert client.post(reverse("notifications:poll"), {"after": 0}).status_code == 405

@@ -19,7 +19,12 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import DatabaseError, connection
-from django.http import HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
+from django.http import (
+    HttpResponse,
+    HttpResponseNotAllowed,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 
 from gosportal.notifications import selectors
 from gosportal.notifications.broadcast import AsyncListener, SyncListener
@@ -150,4 +155,23 @@ async def stream_view(request):
     response = StreamingHttpResponse(content, content_type="text/event-stream; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
+    return response
+
+
+def poll_view(request):
+    """NOT-1 fallback for browsers without EventSource (or when the stream keeps
+    failing, e.g. behind a buffering proxy): the same rows as JSON, fetched every few
+    seconds by the inbox script. ``after`` is required, so a poll never lists the whole
+    inbox; the newest id comes back to be sent as the next ``after``."""
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
+    if not request.user.is_authenticated:
+        return HttpResponse(status=401)
+    after_id = _after_id(request)
+    if after_id is None:
+        return JsonResponse({"detail": "after: ожидается номер уведомления"}, status=400)
+    items, unread = _fetch(request.user.pk, after_id, user_zone(request.user))
+    last_id = max([after_id, *(item["id"] for item in items)])
+    response = JsonResponse({"items": items, "unread": unread, "last_id": last_id})
+    response["Cache-Control"] = "no-store"
     return response

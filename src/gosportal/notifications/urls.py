@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:notification_id>/unread/", views.mark_unread_view, name="mark_unread"),
     path("read-all/", views.mark_all_read_view, name="mark_all_read"),
     path("stream/", stream.stream_view, name="stream"),
+    path("poll/", stream.poll_view, name="poll"),
     path("history/", views.history_view, name="history"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/confirm/", views.confirm_view, name="confirm"),

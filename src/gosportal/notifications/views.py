@@ -3,6 +3,7 @@
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -53,6 +54,7 @@ def inbox_view(request):
         "filtered": unread or bool(type_key),
         # The live stream may only prepend to the unfiltered first page.
         "live": not (unread or type_key) and page.number == 1,
+        "poll_ms": settings.NOTIFICATIONS_POLL_SECONDS * 1000,
         "latest_id": selectors.latest_id(request.user.pk),
         "failed_channels": services.undelivered_contacts(request.user),
     }

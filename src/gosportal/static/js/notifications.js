@@ -1,13 +1,16 @@
 // NOT-1: the inbox updates itself from the server's event stream (Server-Sent Events).
-// Without JavaScript, or when the stream fails, the page still works by reloading.
+// Browsers without EventSource, or a stream that keeps failing (a buffering proxy),
+// fall back to polling; without JavaScript the page still works by reloading.
 (function () {
   "use strict";
   var list = document.getElementById("notification-list");
-  if (!list || !list.getAttribute("data-stream-url") || !window.EventSource) {
+  if (!list || !list.getAttribute("data-stream-url")) {
     return;
   }
   var live = document.getElementById("notification-live");
-  var url = list.getAttribute("data-stream-url") + "?after=" + list.getAttribute("data-after");
+  var lastId = parseInt(list.getAttribute("data-after"), 10) || 0;
+  var url = list.getAttribute("data-stream-url") + "?after=" + lastId;
+  var POLL_MS = parseInt(list.getAttribute("data-poll-ms"), 10) || 15000;
   var csrfInput = document.querySelector("input[name=csrfmiddlewaretoken]");
 
   function element(tag, className, text) {
@@ -68,27 +71,79 @@
     }, { passive: true });
   });
 
-  var source = new EventSource(url);
-  source.addEventListener("error", function () {
-    if (Date.now() - lastInteraction > idleLimit) {
-      source.close();
+  function arrived(item) {
+    if (item.id <= lastId && document.querySelector("[data-notification-id='" + item.id + "']")) {
+      return;
     }
-  });
-  source.addEventListener("notification", function (event) {
-    var item = JSON.parse(event.data);
+    lastId = Math.max(lastId, item.id);
     var empty = document.getElementById("notification-empty");
     if (empty) {
       empty.remove();
     }
-    list.insertBefore(render(item), list.firstChild);
+    var node = render(item);
+    node.setAttribute("data-notification-id", String(item.id));
+    list.insertBefore(node, list.firstChild);
     if (live) {
       live.textContent = list.getAttribute("data-label-arrived") + ": " + item.title;
     }
+  }
+
+  var polling = null;
+  function poll() {
+    if (Date.now() - lastInteraction > idleLimit) {
+      window.clearInterval(polling);
+      return;
+    }
+    fetch(list.getAttribute("data-poll-url") + "?after=" + lastId, {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" },
+    })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data) {
+          return;
+        }
+        data.items.forEach(arrived);
+        setCounter(data.unread);
+      })
+      .catch(function () {});
+  }
+  function startPolling() {
+    if (polling === null && list.getAttribute("data-poll-url") && window.fetch) {
+      polling = window.setInterval(poll, POLL_MS);
+    }
+  }
+
+  if (!window.EventSource) {
+    startPolling();
+    return;
+  }
+  var source = new EventSource(url);
+  var failures = 0;
+  source.addEventListener("open", function () {
+    failures = 0;
+  });
+  source.addEventListener("error", function () {
+    failures += 1;
+    if (Date.now() - lastInteraction > idleLimit) {
+      source.close();
+    } else if (failures >= 3 || source.readyState === EventSource.CLOSED) {
+      source.close();
+      startPolling();
+    }
+  });
+  source.addEventListener("notification", function (event) {
+    arrived(JSON.parse(event.data));
   });
   source.addEventListener("unread", function (event) {
     setCounter(JSON.parse(event.data).unread);
   });
   window.addEventListener("pagehide", function () {
     source.close();
+    if (polling !== null) {
+      window.clearInterval(polling);
+    }
   });
 })();
