@@ -110,5 +110,5 @@ def test_administrator_adds_an_officer_who_activates_and_lands_on_the_desk(
     expect(page.get_by_role("heading", level=1)).to_have_text("Рабочие места")
     assert page.url.endswith("/desk/")
     expect(main).to_contain_text(agency.full_name)
-    expect(main).to_contain_text("Рабочих мест пока нет")
+    expect(main.get_by_role("link", name="Заявления ведомства")).to_be_visible()
     assert_accessible(page)

@@ -163,3 +163,71 @@ def templates_for(user, *, service=None) -> list[ApplicationTemplate]:
     if service is not None:
         rows = rows.filter(service=service)
     return list(rows.order_by("name", "id"))
+
+
+# --- the agency side (OFF-1, OFF-2) --------------------------------------------------------
+
+AGENCY_PAGE_SIZE = 50
+
+
+def agency_queue(
+    agency,
+    *,
+    officer_user_id: int | None = None,
+    status: str | None = None,
+    service_id: int | None = None,
+    assigned: str = "",
+    overdue: bool = False,
+    today: datetime.date | None = None,
+) -> QuerySet[Application]:
+    """The applications of one agency past draft (never another agency's), nearest
+    deadline first. ``assigned`` is "me" (``officer_user_id``'s), "none" or "" (all)."""
+    rows = (
+        Application.objects.filter(agency=agency)
+        .exclude(status=Status.DRAFT)
+        .select_related("service")
+    )
+    if status:
+        rows = rows.filter(status=status)
+    if service_id:
+        rows = rows.filter(service_id=service_id)
+    if assigned == "me":
+        rows = rows.filter(assigned_officer_id=officer_user_id)
+    elif assigned == "none":
+        rows = rows.filter(assigned_officer_id__isnull=True)
+    if overdue:
+        rows = rows.filter(status__in=ACTIVE_STATUSES, due_date__lt=today)
+    return rows.order_by(F("due_date").asc(nulls_last=True), "id")
+
+
+def agency_services(agency):
+    """(id, title) of the services an agency has applications for, for the filter."""
+    return list(
+        Application.objects.filter(agency=agency)
+        .exclude(status=Status.DRAFT)
+        .values_list("service_id", "service__title")
+        .distinct()
+        .order_by("service__title")
+    )
+
+
+def agency_application(agency, number: str) -> Application:
+    """One application of ``agency`` by its number; another agency's is «not found»."""
+    found = (
+        Application.objects.select_related("service", "agency", "applicant")
+        .filter(agency=agency, number=str(number).upper()[:40])
+        .exclude(status=Status.DRAFT)
+        .first()
+    )
+    if found is None:
+        raise NotFound()
+    return found
+
+
+def agency_attachment(agency, application: Application, attachment_id) -> Attachment:
+    found = Attachment.objects.filter(
+        pk=attachment_id, application=application, application__agency=agency
+    ).first()
+    if found is None:
+        raise NotFound()
+    return found

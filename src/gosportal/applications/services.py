@@ -490,3 +490,124 @@ def delete_template(*, user, template_id) -> None:
         object_type="applications.applicationtemplate",
         object_id=str(template_id),
     )
+
+
+# --- the agency side (OFF-1 … OFF-3) -----------------------------------------------------
+
+# Who may decide on an agency's applications; the administrator manages staff only.
+DECIDING_ROLES = frozenset({"officer", "head", "appeal_officer"})
+CLARIFICATION_MAX_DAYS = 30
+APPEAL_RIGHTS = gettext_lazy(
+    "Решение можно обжаловать в течение 3 месяцев со дня, когда вы узнали об отказе: "
+    "жалобой в ведомство или вышестоящий орган (досудебно) либо в суде."
+)
+
+
+def _agency_application(application: Application, officer) -> Application:
+    """``application`` locked for update, when it belongs to ``officer``'s agency."""
+    if officer is None or officer.agency_id != application.agency_id:
+        raise NotFound()
+    return Application.objects.select_related("service").select_for_update().get(pk=application.pk)
+
+
+def _check_decides(officer) -> None:
+    if officer.role not in DECIDING_ROLES:
+        raise Forbidden(_("Ваша роль не позволяет работать с заявлениями."), code="role")
+
+
+@transaction.atomic
+def take_into_work(*, application: Application, officer) -> Application:
+    """OFF-2 «Взять в работу»: assign to ``officer`` and move to «В работе»."""
+    _check_decides(officer)
+    application = _agency_application(application, officer)
+    if application.status == Status.SUBMITTED:
+        change_status(application, Status.ACCEPTED, actor=officer.user, by=AGENCY)
+    change_status(application, Status.IN_PROGRESS, actor=officer.user, by=AGENCY)
+    application.assigned_officer_id = officer.user_id
+    application.save(update_fields=["assigned_officer_id"])
+    audit.record("application.assigned", actor=officer.user, obj=application)
+    return application
+
+
+@transaction.atomic
+def assign(*, application: Application, head, officer_id) -> Application:
+    """OFF-2 «Назначить»: the head gives the application to an officer of the agency."""
+    if head.role != "head":
+        raise Forbidden(_("Назначать исполнителя может только руководитель."), code="role")
+    application = _agency_application(application, head)
+    from gosportal.catalog.models import Officer
+
+    target = Officer.objects.filter(
+        pk=officer_id,
+        agency_id=head.agency_id,
+        is_active=True,
+        user__is_active=True,
+        role__in=DECIDING_ROLES,
+    ).first()
+    if target is None:
+        raise InvalidInput(_("Исполнитель: выберите сотрудника вашего ведомства."), field="officer")
+    if application.status not in (
+        Status.SUBMITTED,
+        Status.ACCEPTED,
+        Status.RESUBMITTED,
+        Status.IN_PROGRESS,
+        Status.CLARIFICATION,
+        Status.APPEALED,
+    ):
+        raise Conflict(_("По этому заявлению решение уже принято."), code="decided")
+    application.assigned_officer_id = target.user_id
+    application.save(update_fields=["assigned_officer_id"])
+    audit.record(
+        "application.assigned", actor=head.user, obj=application, details={"to": target.pk}
+    )
+    return application
+
+
+@transaction.atomic
+def request_clarification(*, application: Application, officer, comment: str, days) -> StatusChange:
+    """OFF-3: ask the applicant to clarify within ``days`` working days."""
+    _check_decides(officer)
+    comment = (comment or "").strip()
+    if not comment:
+        raise InvalidInput(_("Что уточнить: опишите, что нужно исправить."), field="comment")
+    try:
+        days = int(days)
+    except (TypeError, ValueError):
+        days = 0
+    if not 1 <= days <= CLARIFICATION_MAX_DAYS:
+        raise InvalidInput(
+            _("Срок ответа: укажите число рабочих дней от 1 до %(max)d.")
+            % {"max": CLARIFICATION_MAX_DAYS},
+            field="days",
+        )
+    application = _agency_application(application, officer)
+    deadline = add_working_days(timezone.localdate(), days)
+    text = _("%(comment)s\n\nОтветьте до %(date)s.") % {
+        "comment": comment,
+        "date": deadline.strftime("%d.%m.%Y"),
+    }
+    return change_status(
+        application, Status.CLARIFICATION, actor=officer.user, by=AGENCY, comment=text
+    )
+
+
+@transaction.atomic
+def reject(*, application: Application, officer, reason: str) -> StatusChange:
+    """OFF-3: refuse with a reason; the applicant is told how to appeal."""
+    _check_decides(officer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput(_("Причина отказа: укажите причину."), field="reason")
+    application = _agency_application(application, officer)
+    text = f"{reason}\n\n{APPEAL_RIGHTS}"
+    return change_status(application, Status.REJECTED, actor=officer.user, by=AGENCY, comment=text)
+
+
+@transaction.atomic
+def approve(*, application: Application, officer, comment: str = "") -> StatusChange:
+    """OFF-3: approve; the desk issues the result document in the same transaction."""
+    _check_decides(officer)
+    application = _agency_application(application, officer)
+    return change_status(
+        application, Status.APPROVED, actor=officer.user, by=AGENCY, comment=comment.strip()
+    )

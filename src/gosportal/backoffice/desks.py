@@ -16,6 +16,11 @@ from django.utils.translation import gettext_lazy as _
 from gosportal.catalog.selectors import is_agency_administrator, officer_of
 
 
+def is_agency_officer(user) -> bool:
+    """Any active officer of an active agency, whatever the role (OFF-1)."""
+    return officer_of(user) is not None
+
+
 @dataclass(frozen=True)
 class Desk:
     title: str | Promise
@@ -41,6 +46,7 @@ DESKS: list[Desk] = [
         "identity.confirm_in_service_centre",
     ),
     Desk(_("Сотрудники ведомства"), "backoffice:staff", is_agency_administrator),
+    Desk(_("Заявления ведомства"), "backoffice:applications", is_agency_officer),  # OFF-2
     Desk(  # PROF-3
         _("Заявки на изменение даты рождения и пола"),
         "backoffice:data_requests",

@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from gosportal.backoffice import home_views, remote_views, staff_views, support_views, views
+from gosportal.backoffice import (
+    application_views,
+    home_views,
+    remote_views,
+    staff_views,
+    support_views,
+    views,
+)
 
 app_name = "backoffice"
 
@@ -36,5 +43,34 @@ urlpatterns = [
         "remote-checks/<int:check_id>/<str:which>/",
         remote_views.image_view,
         name="remote_check_image",
+    ),
+    # OFF-2, OFF-3: an agency's applications, its officers' queue and decisions.
+    path("applications/", application_views.queue_view, name="applications"),
+    path("applications/<str:number>/", application_views.detail_view, name="application"),
+    path("applications/<str:number>/take/", application_views.take_view, name="application_take"),
+    path(
+        "applications/<str:number>/assign/",
+        application_views.assign_view,
+        name="application_assign",
+    ),
+    path(
+        "applications/<str:number>/clarify/",
+        application_views.clarify_view,
+        name="application_clarify",
+    ),
+    path(
+        "applications/<str:number>/approve/",
+        application_views.approve_view,
+        name="application_approve",
+    ),
+    path(
+        "applications/<str:number>/reject/",
+        application_views.reject_view,
+        name="application_reject",
+    ),
+    path(
+        "applications/<str:number>/files/<int:attachment_id>/",
+        application_views.attachment_view,
+        name="application_attachment",
     ),
 ]
