@@ -39,3 +39,12 @@ def test_a_format_set_for_a_block_is_undone_after_it():
         inside = template.render(Context({"day": dt.date(2026, 12, 31)}))
     outside = template.render(Context({"day": dt.date(2026, 12, 31)}))
     assert (inside, outside) == ("2026-12-31", "31.12.2026")
+
+
+def test_my_data_shows_the_last_update_in_the_chosen_format(client):
+    from gosportal.profiles.models import Profile
+
+    user = UserFactory(date_format="Y-m-d", time_zone="Europe/Moscow")
+    Profile.objects.create(user=user, last_name="Иванова", updated_at=MOMENT)
+    sign_in_as(client, user)
+    assert "2026-03-02 12:30" in client.get("/profile/").content.decode()
