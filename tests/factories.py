@@ -65,6 +65,14 @@ class OfficerFactory(factory.django.DjangoModelFactory):
     position = "Главный специалист"
 
 
+def give_signing_certificate(agency):
+    """The agency's own signing certificate from the sandbox centre (OFF-3: approving
+    signs the result with it); issued once per agency and test, then reused."""
+    from gosportal.signatures.agencies import ensure_agency_certificate
+
+    return ensure_agency_certificate(agency)
+
+
 # --- organizations: entrepreneurs and memberships (REG-5) -------------------------------
 
 

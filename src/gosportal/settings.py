@@ -107,6 +107,8 @@ INSTALLED_APPS = [
     "gosportal.catalog",
     "gosportal.documents",
     "gosportal.applications",
+    "gosportal.appeals",
+    "gosportal.partners",
     "gosportal.notifications",
     "gosportal.backoffice",
     "gosportal.api",
@@ -458,6 +460,11 @@ BANK_OIDC_PROVIDERS = _bank_providers()
 # Mounts the sandbox banks under /sandbox/bank/ (turn off in production).
 BANK_SANDBOX = env_bool("BANK_SANDBOX", True)
 BANK_HTTP_TIMEOUT = env_int("BANK_HTTP_TIMEOUT", 10)
+
+# CAT-5: single sign-on for partner sites (docs/partners.md). PARTNER_SANDBOX mounts the
+# sandbox partner sites under /sandbox/partner/ and lets their registrations sign in;
+# off unless debugging or testing (check --deploy refuses it with DEBUG off).
+PARTNER_SANDBOX = env_bool("PARTNER_SANDBOX", DEBUG or TESTING)
 
 # OFF-3, DOC-3: issued documents are signed with the issuer's key certified by a
 # certification centre (docs/documents.md). The sandbox centre publishes its root

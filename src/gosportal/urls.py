@@ -33,6 +33,8 @@ urlpatterns = [
     path("services/", include("gosportal.catalog.urls")),
     # APP-1 … APP-8: the citizen's applications («Мои заявления»).
     path("applications/", include("gosportal.applications.urls")),
+    # APP-9: appeals against a refusal, on the application's own address.
+    path("applications/<str:ref>/appeal/", include("gosportal.appeals.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
@@ -41,6 +43,10 @@ urlpatterns = [
     path("", include("gosportal.notifications.pwa_urls")),  # manifest, service worker
     # REG-3: sandbox partner banks (OpenID Connect providers); BANK_SANDBOX=false: 404.
     path("sandbox/bank/", include("gosportal.integrations.bank.sandbox_urls")),
+    # CAT-5: single sign-on for partner sites (OpenID Connect provider) and the sandbox
+    # partner sites (PARTNER_SANDBOX=false: 404).
+    path("sso/", include("gosportal.partners.urls")),
+    path("sandbox/partner/", include("gosportal.partners.sandbox_urls")),
     # DOC-3: issued documents (/documents/) and the public verification page (/verify/).
     path("", include("gosportal.documents.urls")),
     # Sandbox certification centre: root certificate and CRLs; CA_SANDBOX=false: 404.

@@ -14,6 +14,7 @@ from django.utils import timezone
 from gosportal.accounts import services
 from gosportal.accounts.deletion import delete_account
 from gosportal.accounts.models import Authenticator, LoginEvent, LoginThrottle, User, UserSession
+from gosportal.core import events
 from gosportal.core.models import AuditEvent
 from gosportal.integrations.models import SandboxMessage
 from tests.conftest import sign_in_as
@@ -97,15 +98,13 @@ def test_other_sessions_end_too(signed_in, user):
     assert other.get("/accounts/contacts/").status_code == 302
 
 
-def test_the_former_contacts_get_a_notice_after_commit(
-    signed_in, user, django_capture_on_commit_callbacks
-):
+def test_the_former_contacts_get_a_notice_through_the_outbox(signed_in, user):
     signed_in.post("/accounts/delete/", {"action": "send"})
-    with django_capture_on_commit_callbacks(execute=True):
-        signed_in.post(
-            "/accounts/delete/",
-            {"action": "confirm", "code": last_sms_code(PHONE), "confirm": "on"},
-        )
+    signed_in.post(
+        "/accounts/delete/",
+        {"action": "confirm", "code": last_sms_code(PHONE), "confirm": "on"},
+    )
+    events.drain()  # NOT-5: written with the deletion, delivered by the drain
     assert SandboxMessage.objects.filter(recipient=PHONE, body__contains="удалена").exists()
     assert any("удалена" in m.body for m in mail.outbox if m.to == ["leaving@example.ru"])
 

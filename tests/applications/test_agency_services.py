@@ -99,7 +99,16 @@ def test_the_clarification_deadline_counts_working_days(working, officer):
     )
     assert change.to_status == Status.CLARIFICATION and change.visible_to_applicant
     assert "Уточните доход" in change.comment and "11.03.2026" in change.comment
-    assert "Требуется уточнение" in _notified_statuses(working.applicant_id)
+    assert Application.objects.get(pk=working.pk).clarification_due == datetime.date(2026, 3, 11)
+    notices = [
+        e.payload
+        for e in OutboxEvent.objects.filter(name="notify")
+        if e.payload["type"] == "clarification_requested"
+    ]
+    assert [(n["user_id"], n["payload"]["date"]) for n in notices] == [
+        (working.applicant_id, "11.03.2026")
+    ]
+    assert "Уточните доход" in notices[0]["payload"]["question"]
 
 
 @pytest.mark.parametrize(

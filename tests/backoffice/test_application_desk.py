@@ -14,7 +14,13 @@ from gosportal.applications.models import Application, Status, StatusChange
 from gosportal.documents.models import IssuedDocument
 from tests.applications.conftest import PASSPORT_COPY, documents, form_definition, pdf
 from tests.conftest import sign_in_as
-from tests.factories import AgencyFactory, OfficerFactory, ServiceFactory, UserFactory
+from tests.factories import (
+    AgencyFactory,
+    OfficerFactory,
+    ServiceFactory,
+    UserFactory,
+    give_signing_certificate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -336,6 +342,7 @@ def test_rejection_tells_the_applicant_the_reason_and_appeal_rights(
 def test_approval_issues_a_signed_result_document_to_the_applicant(
     client, officer, submitted, citizen
 ):
+    give_signing_certificate(officer.agency)
     _in_progress(submitted, officer)
     sign_in_as(client, officer.user)
     response = client.post(f"/desk/applications/{submitted.number}/approve/", follow=True)
@@ -347,6 +354,7 @@ def test_approval_issues_a_signed_result_document_to_the_applicant(
 
 
 def test_approval_before_work_is_refused_and_issues_nothing(client, officer, submitted, citizen):
+    give_signing_certificate(officer.agency)
     sign_in_as(client, officer.user)
     response = client.post(f"/desk/applications/{submitted.number}/approve/", follow=True)
     assert "нельзя перевести" in response.content.decode()

@@ -34,6 +34,8 @@ def post_data(service, **overrides):
         "availability": service.availability,
         "availability_message": "",
         "region_code": service.region_code,
+        "cancellation_policy": service.cancellation_policy,
+        "cancellation_note": service.cancellation_note,
         "form_definition": json.dumps(service.form_definition, ensure_ascii=False),
         "is_published": "on",
     }
@@ -117,3 +119,20 @@ def test_preview_is_for_staff_only(client):
     response = client.get(reverse("admin:catalog_service_preview", args=[service.pk]))
     assert response.status_code == 302
     assert "Предпросмотр" not in response.content.decode()
+
+
+def test_admin_sets_a_cancellation_policy_and_demands_its_explanation(admin_client):
+    """APP-8 as a workflow option (CAT-4): «never once submitted» needs a note."""
+    service = ServiceFactory()
+    refused = admin_client.post(
+        change_url(service), post_data(service, cancellation_policy="never")
+    )
+    assert "почему поданное заявление нельзя отменить" in refused.content.decode()
+    note = "Документы на регистрацию не отзываются."
+    response = admin_client.post(
+        change_url(service),
+        post_data(service, cancellation_policy="never", cancellation_note=note),
+    )
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert (service.cancellation_policy, service.cancellation_note) == ("never", note)

@@ -75,3 +75,18 @@ def test_the_documented_example_definition_is_valid():
     text = (Path(__file__).resolve().parents[2] / "docs" / "catalog.md").read_text()
     example = json.loads(re.search(r"```json\n(.*?)```", text, re.S).group(1))
     assert definition_errors(example, documents=["Документ об изменении ФИО"]) == []
+
+
+@pytest.mark.django_db
+def test_seeded_services_carry_their_cancellation_policies():
+    """APP-8: registrations and declarations run to completion; benefits, subsidies and
+    queues may be stopped at any time; the rest until the agency starts work."""
+    call_command("load_catalog")
+    policies = dict(Service.objects.values_list("slug", "cancellation_policy"))
+    assert policies["registratsiya-ip"] == Service.Cancellation.NEVER
+    assert policies["deklaratsiya-3-ndfl"] == Service.Cancellation.NEVER
+    assert policies["edinoe-posobie"] == Service.Cancellation.WHILE_ACTIVE
+    assert policies["zapis-v-detskij-sad"] == Service.Cancellation.WHILE_ACTIVE
+    assert policies["zamena-pasporta"] == Service.Cancellation.BEFORE_WORK
+    never = Service.objects.filter(cancellation_policy=Service.Cancellation.NEVER)
+    assert never.count() >= 2 and not never.filter(cancellation_note="").exists()

@@ -64,6 +64,9 @@ def test_run_scheduler_once_enqueues_the_outbox_drain(run_tasks):
         "gosportal.core.tasks.drain_outbox": "SUCCESSFUL",
         "gosportal.profiles.tasks.send_data_reminders": "SUCCESSFUL",
         "gosportal.identity.tasks.expire_remote_checks": "SUCCESSFUL",
+        "gosportal.applications.tasks.send_deadline_reminders": "SUCCESSFUL",
+        "gosportal.partners.tasks.purge_expired_grants": "SUCCESSFUL",
         "gosportal.notifications.tasks.send_deliveries": "SUCCESSFUL",
         "gosportal.notifications.tasks.send_digests": "SUCCESSFUL",
+        "gosportal.signatures.tasks.notify_expiring_certificates": "SUCCESSFUL",
     }

@@ -39,6 +39,21 @@ def test_sandbox_sms_magic_number_fails_temporarily():
     assert caught.value.temporary is True
 
 
+@pytest.mark.parametrize(
+    ("number", "reported"),
+    [
+        (sandbox.REPORTED_PERMANENT_FAILURE_NUMBER, "permanent-failure"),
+        (sandbox.REPORTED_TEMPORARY_FAILURE_NUMBER, "temporary-failure"),
+    ],
+)
+def test_sandbox_sms_accepts_and_reports_the_failure_later(number, reported):
+    gateway = get_sms_gateway()
+    receipt = gateway.send(to=number, text="x")
+    assert receipt.status == "sending"  # accepted by the operator, fate unknown yet
+    assert gateway.status(provider_id=receipt.provider_id).status == reported
+    sandbox.forget_owed_receipts()
+
+
 @pytest.mark.parametrize("number", ["89161234567", "+1650555123", "+7916123456"])
 def test_sandbox_sms_refuses_numbers_not_in_e164_russian_form(number):
     with pytest.raises(SmsError):

@@ -17,3 +17,13 @@ def _default_templates(request):
         NotificationTemplate.objects.get_or_create(
             event_type=row["event_type"], channel=row["channel"], defaults=row
         )
+
+
+@pytest.fixture(autouse=True)
+def _no_owed_sms_reports():
+    """Delivery reports the sandbox operator still owes belong to one test only."""
+    from gosportal.integrations.sms.sandbox import forget_owed_receipts
+
+    forget_owed_receipts()
+    yield
+    forget_owed_receipts()

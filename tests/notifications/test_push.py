@@ -329,3 +329,31 @@ def test_public_key_belongs_to_the_private_key(settings):
     vapid = Vapid.from_string(settings.VAPID_PRIVATE_KEY)
     raw = vapid.public_key.public_bytes(Encoding.X962, PublicFormat.UncompressedPoint)
     assert push.public_key() == b64(raw)
+
+
+def test_devices_are_in_the_data_export_without_their_keys(user, settings):
+    """PROF-7: device name, dates and the push service's host; never the address or keys."""
+    import io
+    import json
+    import zipfile
+
+    from gosportal.accounts.export import build_export
+
+    settings.WEB_PUSH_HOSTS = ["fcm.googleapis.com"]
+    browser = Browser()
+    data = browser.subscription("https://fcm.googleapis.com/fcm/send/device-token-42")
+    device = push.subscribe(user=user, data=data, user_agent=CHROME)
+    PushSubscription.objects.filter(pk=device.pk).update(last_success_at=device.created_at)
+    archive = zipfile.ZipFile(io.BytesIO(build_export(user=user)))
+    [row] = json.loads(archive.read("push_devices.json"))
+    assert row == {
+        "device": device.label,
+        "created_at": device.created_at.isoformat(),
+        "last_used_at": device.created_at.isoformat(),
+        "push_service": "fcm.googleapis.com",
+    }
+    assert "Chrome" in row["device"]
+    everything = b"".join(archive.read(name) for name in archive.namelist())
+    for secret in ("device-token-42", data["keys"]["p256dh"], data["keys"]["auth"]):
+        assert secret.encode() not in everything
+    assert b"push_devices.json" in archive.read("README.txt")

@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from gosportal.core import events
 from gosportal.core.notify import notify
+from gosportal.integrations.models import SandboxMessage
+from gosportal.integrations.sms import sandbox
 from gosportal.integrations.sms.sandbox import DELAYED_REPORT_NUMBER
 from gosportal.notifications import services
 from gosportal.notifications.models import Delivery, ProviderReceipt
@@ -123,3 +125,94 @@ class SilentGateway:
         from gosportal.integrations.sms.base import SmsReceipt
 
         return SmsReceipt(provider_id=provider_id, status="sending")
+
+
+# --- the sandbox operator posts its reports like a real one -------------------------------
+
+
+def _sms_to(phone: str) -> Delivery:
+    user = UserFactory(phone=phone)
+    notify(user.pk, "appointment_reminder", place="МФЦ", time="24.11 11:30")
+    events.drain()
+    services.send_due()
+    return Delivery.objects.get(notification__user=user, channel="sms")
+
+
+def test_the_operator_posts_the_delivered_report_once_it_is_due():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        sms = _sms_to(DELAYED_REPORT_NUMBER)
+        assert sms.status == Delivery.Status.SENDING
+        assert not ProviderReceipt.objects.exists()  # not due yet: nothing posted
+        clock.move_to(start + timedelta(seconds=61))
+        services.send_due()  # the worker's next run: the operator posts, then polling
+    sms.refresh_from_db()
+    assert sms.status == Delivery.Status.DELIVERED
+    # Only the receipt endpoint stores reports: the status came by the webhook.
+    assert ProviderReceipt.objects.get().provider_id == sms.provider_id
+
+
+def test_the_operator_reports_a_permanent_failure_right_after_sending():
+    sms = _sms_to(sandbox.REPORTED_PERMANENT_FAILURE_NUMBER)
+    assert sms.status == Delivery.Status.PERMANENT_FAILURE
+    assert sms.failure_reason == "Оператор сообщил, что SMS не доставлено"
+    assert ProviderReceipt.objects.get().status == "permanent-failure"
+
+
+def test_a_reported_temporary_failure_is_retried_until_the_last_attempt():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        sms = _sms_to(sandbox.REPORTED_TEMPORARY_FAILURE_NUMBER)
+        assert (sms.status, sms.attempts) == (Delivery.Status.TEMPORARY_FAILURE, 1)
+        assert sms.failure_reason == "Оператор временно не смог доставить SMS, повторим"
+        assert sms.next_attempt_at == start + services.FIRST_RETRY
+        while sms.status == Delivery.Status.TEMPORARY_FAILURE:
+            clock.move_to(sms.next_attempt_at)
+            services.send_due()
+            sms.refresh_from_db()
+    assert sms.status == Delivery.Status.PERMANENT_FAILURE
+    assert sms.attempts == services.MAX_ATTEMPTS
+    assert sms.failure_reason.startswith("Не доставлено за 8 попыток")
+    recipient = sandbox.REPORTED_TEMPORARY_FAILURE_NUMBER
+    assert SandboxMessage.objects.filter(recipient=recipient).count() == services.MAX_ATTEMPTS
+    assert ProviderReceipt.objects.filter(status="temporary-failure").count() == 8
+
+
+def test_a_repeated_temporary_failure_report_changes_nothing(client, waiting_sms):
+    body = {"provider_id": waiting_sms.provider_id, "status": "temporary-failure"}
+    first = post_receipt(client, body)
+    waiting_sms.refresh_from_db()
+    retry_at = waiting_sms.next_attempt_at
+    again = post_receipt(client, body)
+    assert first.json()["changed"] is True and again.json()["changed"] is False
+    waiting_sms.refresh_from_db()
+    assert (waiting_sms.status, waiting_sms.attempts, waiting_sms.next_attempt_at) == (
+        Delivery.Status.TEMPORARY_FAILURE,
+        1,
+        retry_at,
+    )
+    assert ProviderReceipt.objects.filter(status="temporary-failure").count() == 1
+
+
+def test_delivered_after_a_temporary_failure_cancels_the_retry(client, waiting_sms):
+    """The phone came back on before the retry: the same message arrived, none is resent."""
+    provider_id = waiting_sms.provider_id
+    post_receipt(client, {"provider_id": provider_id, "status": "temporary-failure"})
+    post_receipt(client, {"provider_id": provider_id, "status": "delivered"})
+    waiting_sms.refresh_from_db()
+    assert waiting_sms.status == Delivery.Status.DELIVERED
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
+        services.send_due()
+    assert SandboxMessage.objects.filter(recipient=DELAYED_REPORT_NUMBER).count() == 1
+
+
+def test_a_lost_report_is_found_by_polling():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        sms = _sms_to(DELAYED_REPORT_NUMBER)
+        sandbox.forget_owed_receipts()  # the operator restarted: its webhook is lost
+        clock.move_to(start + timedelta(seconds=61))
+        services.send_due()
+    sms.refresh_from_db()
+    assert sms.status == Delivery.Status.DELIVERED
+    assert not ProviderReceipt.objects.exists()  # the status query answered instead

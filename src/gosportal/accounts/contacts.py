@@ -11,7 +11,6 @@ a notice instead), so the page cannot be used to find out whose number it is.
 import logging
 import time
 from dataclasses import asdict, dataclass, replace
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from gosportal.accounts import mfa
 from gosportal.accounts.models import Authenticator, User, email_index, phone_index
-from gosportal.accounts.notices import send_security_notice
+from gosportal.accounts.notices import send_notice_to_former_contact, send_security_notice
 from gosportal.accounts.sessions import end_sessions
 from gosportal.core import audit, otp
 from gosportal.core.errors import Conflict, InvalidInput, ServiceUnavailable
@@ -281,9 +280,9 @@ def apply_contact_change(*, user: User, field: str, value: str, session_key: str
     audit.record("accounts.contact_changed", actor=locked, obj=locked, details={"field": field})
     text = _changed_text(field)
     send_security_notice(locked, subject=_("Контактные данные изменены"), text=text)
-    if previous:
-        transaction.on_commit(
-            partial(_deliver_quietly, previous, _("Контактные данные изменены"), text)
+    if previous:  # NOT-5: told through the outbox, in this transaction
+        send_notice_to_former_contact(
+            locked, contact=previous, subject=_("Контактные данные изменены"), text=text
         )
     end_sessions(locked, reason=SESSION_END_REASON, except_key=session_key)
     for name in update_fields:
@@ -326,11 +325,3 @@ def _deliver(destination: str, *, subject: str, text: str) -> None:
         get_sms_gateway().send(to=destination, text=text)
     except SmsError as exc:
         raise ServiceUnavailable(_("Не удалось отправить SMS. Попробуйте позже.")) from exc
-
-
-def _deliver_quietly(destination: str, subject: str, text: str) -> None:
-    """After commit: a notice that must not undo the committed change when it fails."""
-    try:
-        _deliver(destination, subject=subject, text=text)
-    except Exception:
-        logger.warning("notice to a former contact could not be sent", exc_info=True)

@@ -3,13 +3,13 @@
 Allowed only to accounts with a second factor and after a fresh code sent to the
 phone (or e-mail). Deletion erases the personal data of accounts and keeps the
 ``User`` row as a pseudonymous id, because the audit trail holds ids only and must
-still resolve. The former contacts are told after commit with the contacts
-captured before erasure: the outbox subscribers would no longer find them.
+still resolve. The former contacts are told through the outbox in the deletion's own
+transaction (NOT-5), the contacts captured before erasure travelling encrypted in the
+event; the notification centre erases those last notices once they are delivered.
 """
 
 import logging
 from collections.abc import Callable
-from functools import partial
 
 from django.core.mail import send_mail
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from gosportal.accounts.lockout import throttle_keys
 from gosportal.accounts.models import LoginThrottle, User
+from gosportal.accounts.notices import send_notice_to_former_contact
 from gosportal.accounts.sessions import end_sessions
 from gosportal.accounts.signin import needs_second_factor
 from gosportal.core import audit, otp
@@ -123,7 +124,7 @@ def delete_account(user: User) -> None:
             "deleted_at",
         ]
     )
-    transaction.on_commit(partial(_tell_former_contacts, phone, email))
+    _tell_former_contacts(locked, phone, email)
 
 
 def _throttle_keys(user: User, phone: str | None, email: str | None) -> list[str]:
@@ -137,18 +138,13 @@ def _per_address_prefix(login: str) -> str:
     return f"acct-ip:{acct_key.split(':', 1)[1]}:"
 
 
-def _tell_former_contacts(phone: str | None, email: str | None) -> None:
+def _tell_former_contacts(user: User, phone: str | None, email: str | None) -> None:
     text = _(
         "Ваша учётная запись Госпортала удалена, персональные данные стёрты. Если это "
         "были не вы, обратитесь в службу поддержки."
     )
-    if phone:
-        try:
-            get_sms_gateway().send(to=phone, text=text)
-        except SmsError:
-            logger.warning("deletion notice SMS was refused", exc_info=True)
-    if email:
-        try:
-            send_mail(_("Учётная запись удалена"), text, None, [email])
-        except Exception:
-            logger.warning("deletion notice e-mail failed", exc_info=True)
+    for contact in (phone, email):
+        if contact:
+            send_notice_to_former_contact(
+                user, contact=contact, subject=_("Учётная запись удалена"), text=text
+            )

@@ -158,9 +158,10 @@ def password_step(request, *, login: str, password: str) -> User:
     if not password_ok or not user.is_active:
         result = LoginEvent.Result.WRONG_PASSWORD if not password_ok else LoginEvent.Result.INACTIVE
         new_lock = lockout.record_failure(login, ip)
-        record_failed_signin(request, user, result=result)
-        if new_lock and user is not None:
-            _notify_locked(user, new_lock)
+        with transaction.atomic():  # the refusal's record and the lock notice together
+            record_failed_signin(request, user, result=result)
+            if new_lock and user is not None:
+                _notify_locked(user, new_lock)
         raise SigninRefused(INVALID_LOGIN, reason=result)
     check_ip_allowed(request, user)
     lockout.reset(login, ip)
@@ -183,16 +184,17 @@ def check_ip_allowed(request, user: User, *, record=None) -> None:
     ip = getattr(request, "client_ip", None)
     if ip_allowed(user, ip):
         return
-    (record or record_failed_signin)(request, user, result=LoginEvent.Result.IP_REFUSED)
-    send_security_notice(
-        user,
-        subject=_("Вход с неразрешённого адреса"),
-        text=_(
-            "Попытка входа в вашу учётную запись с адреса %(ip)s отклонена: адрес не входит "
-            "в список разрешённых. Если это были не вы, смените пароль."
+    with transaction.atomic():  # NOT-5: the refusal's record and its notice together
+        (record or record_failed_signin)(request, user, result=LoginEvent.Result.IP_REFUSED)
+        send_security_notice(
+            user,
+            subject=_("Вход с неразрешённого адреса"),
+            text=_(
+                "Попытка входа в вашу учётную запись с адреса %(ip)s отклонена: адрес не "
+                "входит в список разрешённых. Если это были не вы, смените пароль."
+            )
+            % {"ip": ip or "?"},
         )
-        % {"ip": ip or "?"},
-    )
     raise SigninRefused(IP_REFUSED, reason=LoginEvent.Result.IP_REFUSED)
 
 
@@ -227,6 +229,7 @@ def ip_allowed(user: User, ip: str | None) -> bool:
     return any(address in network for network in networks)
 
 
+@transaction.atomic  # NOT-5: the change, its audit row and the owner's notice together
 def set_ip_allowlist(*, user: User, networks: list[str]) -> None:
     """Store the allow-list (normalised, one network a line); audited, owner notified."""
     user.ip_allowlist = "\n".join(networks)
@@ -395,20 +398,21 @@ def finish_signin(request, user: User, *, method: str) -> None:
     ip = getattr(request, "client_ip", None)
     device = devices.describe(user_agent)
     is_new = _is_new_device_or_network(user, device, ip)
-    UserSession.objects.create(
-        user=user,
-        session_key=request.session.session_key,
-        ip=ip,
-        user_agent=user_agent,
-        device_type=device.device_type,
-        browser=device.browser,
-        os=device.os,
-        method=method,
-    )
-    event = record_login_event(request, user, method=method, result=LoginEvent.Result.SUCCESS)
-    audit.record("accounts.login_succeeded", actor=user, details={"method": method})
-    if is_new:
-        _notify_new_device(user, event)
+    with transaction.atomic():  # NOT-5: the warning exists exactly when the sign-in does
+        UserSession.objects.create(
+            user=user,
+            session_key=request.session.session_key,
+            ip=ip,
+            user_agent=user_agent,
+            device_type=device.device_type,
+            browser=device.browser,
+            os=device.os,
+            method=method,
+        )
+        event = record_login_event(request, user, method=method, result=LoginEvent.Result.SUCCESS)
+        audit.record("accounts.login_succeeded", actor=user, details={"method": method})
+        if is_new:
+            _notify_new_device(user, event)
 
 
 # --- «Это был не я» (AUTH-9) --------------------------------------------------------

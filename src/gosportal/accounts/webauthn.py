@@ -337,6 +337,7 @@ def finish_authentication(
     return row
 
 
+@transaction.atomic  # the audit row and the owner's notice together (NOT-5)
 def _report_cloned_key(row: Authenticator, *, old_count: int, new_count: int) -> None:
     audit.record(
         "accounts.webauthn_clone_suspected",

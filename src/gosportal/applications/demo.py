@@ -22,7 +22,10 @@ PLAN = [
     ("poluchenie-inn", [Status.ACCEPTED, Status.IN_PROGRESS]),
     ("spravka-o-nesudimosti", []),
     ("razreshenie-na-rybolovstvo", [Status.CANCELLED]),
-    ("zapis-k-vrachu", None),
+    ("vypiska-egryul-egrip", None),
+    # APP-8: an approved benefit the citizen may stop; a declaration that runs to the end.
+    ("edinoe-posobie", [Status.ACCEPTED, Status.IN_PROGRESS, Status.APPROVED]),
+    ("deklaratsiya-3-ndfl", []),
 ]
 
 

@@ -102,6 +102,8 @@ class Application(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(null=True, blank=True)  # expected completion (APP-3)
     assigned_officer_id = models.BigIntegerField(null=True, blank=True)  # OFF-2
+    # OFF-3: the last day to answer a clarification request; set only in «Требуется уточнение».
+    clarification_due = models.DateField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("заявление")
@@ -135,6 +137,26 @@ class Application(models.Model):
             models.Index(fields=["number"], name="application_number_idx"),
             # OFF-2: an agency's queue by status and deadline.
             models.Index(fields=["agency", "status", "due_date"], name="application_queue_idx"),
+            # OFF-2: the whole queue, nearest deadline first, keyset pages on (due_date, id)
+            # (bench/README.md: the first queue page at 1 M rows, 452 ms → 59 ms).
+            models.Index(
+                fields=["agency", "due_date", "id"],
+                condition=~models.Q(status="draft"),
+                name="application_queue_due_idx",
+            ),
+            # OFF-2: «Мне» / «Без исполнителя» in the same order.
+            models.Index(
+                fields=["agency", "assigned_officer_id", "due_date", "id"],
+                condition=~models.Q(status="draft"),
+                name="application_queue_assignee_idx",
+            ),
+            # The daily deadline reminders (docs/applications.md).
+            models.Index(fields=["status", "due_date"], name="application_status_due_idx"),
+            models.Index(
+                fields=["clarification_due"],
+                condition=models.Q(clarification_due__isnull=False),
+                name="application_clarify_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -220,6 +242,28 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DeadlineReminder(models.Model):
+    """A deadline reminder already sent about one application, so that each goes out once
+    per occasion (the deadline it is about) however often the daily job runs."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="deadline_reminders"
+    )
+    kind = models.CharField(max_length=40)
+    occasion = models.CharField(max_length=60)  # e.g. the deadline and the version
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "kind", "occasion"], name="application_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.kind} {self.occasion}"
 
 
 class ApplicationTemplate(models.Model):

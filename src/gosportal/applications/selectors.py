@@ -1,11 +1,13 @@
 """Reads of applications; every one takes the acting user, so ownership is applied here."""
 
 import base64
+import dataclasses
 import datetime
 import json
+import re
 import uuid
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 
 from gosportal.applications.models import (
     ACTIVE_STATUSES,
@@ -15,6 +17,7 @@ from gosportal.applications.models import (
     Attachment,
     Status,
 )
+from gosportal.core.calendar import working_days_between
 from gosportal.core.errors import NotFound
 
 PAGE_SIZE = 20
@@ -134,7 +137,9 @@ def page_of(rows: QuerySet[Application], *, sort: str = "new", after: str = ""):
             same = Q(**{columns[j][0]: values[j] for j in range(i)})
             beyond = Q(**{f"{field}__{'lt' if desc else 'gt'}": values[i]})
             condition |= same & beyond
-        rows = rows.filter(condition)
+        # The plain bound on the first column lets the index scan start at the cursor.
+        first, desc = columns[0]
+        rows = rows.filter(condition, **{f"{first}__{'lte' if desc else 'gte'}": values[0]})
     page = list(rows[: PAGE_SIZE + 1])
     more = len(page) > PAGE_SIZE
     page = page[:PAGE_SIZE]
@@ -155,6 +160,25 @@ def services_applied_for(user):
 
 def visible_changes(application: Application):
     return application.changes.filter(visible_to_applicant=True).order_by("at", "id")
+
+
+def clarification_deadline(application, today: datetime.date) -> dict | None:
+    """OFF-3: the open clarification's deadline as pages show it, or None.
+
+    ``days_left`` counts working days after today up to the deadline (0 on the last
+    day); ``expired`` once the last day has passed without an answer.
+    """
+    due = getattr(application, "clarification_due", None)
+    if application.status != Status.CLARIFICATION or due is None:
+        return None
+    if due < today:
+        return {"due": due, "expired": True, "last_day": False, "days_left": None}
+    return {
+        "due": due,
+        "expired": False,
+        "last_day": due == today,
+        "days_left": working_days_between(today, due),
+    }
 
 
 def templates_for(user, *, service=None) -> list[ApplicationTemplate]:
@@ -179,9 +203,11 @@ def agency_queue(
     assigned: str = "",
     overdue: bool = False,
     today: datetime.date | None = None,
+    clarification_expired: bool = False,
 ) -> QuerySet[Application]:
     """The applications of one agency past draft (never another agency's), nearest
-    deadline first. ``assigned`` is "me" (``officer_user_id``'s), "none" or "" (all)."""
+    deadline first. ``assigned`` is "me" (``officer_user_id``'s), "none" or "" (all);
+    ``clarification_expired`` keeps those whose applicant let the answer's deadline pass."""
     rows = (
         Application.objects.filter(agency=agency)
         .exclude(status=Status.DRAFT)
@@ -197,17 +223,116 @@ def agency_queue(
         rows = rows.filter(assigned_officer_id__isnull=True)
     if overdue:
         rows = rows.filter(status__in=ACTIVE_STATUSES, due_date__lt=today)
+    if clarification_expired:
+        rows = rows.filter(status=Status.CLARIFICATION, clarification_due__lt=today)
     return rows.order_by(F("due_date").asc(nulls_last=True), "id")
 
 
+# A queue position: «<due date>.<id>», or «-.<id>» for a row without a due date.
+_QUEUE_CURSOR = re.compile(r"(\d{4}-\d{2}-\d{2}|-)\.(\d{1,18})", re.ASCII)
+
+
+@dataclasses.dataclass
+class QueuePage:
+    rows: list
+    previous: str = ""  # cursor for ``before=``: the page above exists
+    next: str = ""  # cursor for ``after=``: the page below exists
+    cursor_refused: bool = False  # a cursor was given but is not one: the first page
+
+
+def queue_cursor(application: Application) -> str:
+    due = application.due_date.isoformat() if application.due_date else "-"
+    return f"{due}.{application.pk}"
+
+
+def _queue_position(cursor: str):
+    found = _QUEUE_CURSOR.fullmatch(cursor)
+    if not found:
+        return None
+    due, pk = found.groups()
+    try:
+        return (None if due == "-" else datetime.date.fromisoformat(due)), int(pk)
+    except ValueError:
+        return None
+
+
+def _queue_segments(rows, position, *, backward: bool):
+    """The queue as its dated rows then its undated ones (nulls last), each ordered so an
+    index on the due date serves it, beyond ``position`` in the reading direction."""
+    dated = rows.filter(due_date__isnull=False)
+    undated = rows.filter(due_date__isnull=True)
+    if backward:
+        dated, undated = dated.order_by("-due_date", "-id"), undated.order_by("-id")
+        due, pk = position
+        if due is None:
+            return [undated.filter(id__lt=pk), dated]
+        # The plain bound (due_date <= …) is what the index scan starts from.
+        return [dated.filter(Q(due_date__lt=due) | Q(id__lt=pk), due_date__lte=due)]
+    dated, undated = dated.order_by("due_date", "id"), undated.order_by("id")
+    if position is None:
+        return [dated, undated]
+    due, pk = position
+    if due is None:
+        return [undated.filter(id__gt=pk)]
+    return [dated.filter(Q(due_date__gt=due) | Q(id__gt=pk), due_date__gte=due), undated]
+
+
+def _queue_read(rows, position, *, backward: bool, limit: int) -> list:
+    found = []
+    for segment in _queue_segments(rows, position, backward=backward):
+        found += list(segment[: limit - len(found)])
+        if len(found) >= limit:
+            break
+    return found
+
+
+def queue_page(
+    rows: QuerySet[Application], *, after: str = "", before: str = "", size: int = AGENCY_PAGE_SIZE
+) -> QueuePage:
+    """One keyset page of ``agency_queue(...)`` after or before a row's cursor (no OFFSET:
+    a page deep in the queue costs what the first does). At most three queries; a cursor
+    that is not one, or leads nowhere any more, gives the first page."""
+    cursor = before or after
+    position = _queue_position(cursor) if cursor else None
+    refused = bool(cursor) and position is None
+    found = []
+    if before and position is not None:
+        found = _queue_read(rows, position, backward=True, limit=size + 1)
+        if len(found) > size:
+            page = found[:size][::-1]
+            return QueuePage(page, previous=queue_cursor(page[0]), next=queue_cursor(page[-1]))
+        position = None  # nothing above the page before: that is the first page
+    elif position is not None:
+        found = _queue_read(rows, position, backward=False, limit=size + 1)
+        if not found:
+            position = None  # past the end (rows left the queue): back to the start
+    if position is None:
+        found = list(rows.order_by(F("due_date").asc(nulls_last=True), "id")[: size + 1])
+    page = found[:size]
+    return QueuePage(
+        page,
+        previous=queue_cursor(page[0]) if page and position is not None else "",
+        next=queue_cursor(page[-1]) if len(found) > size else "",
+        cursor_refused=refused,
+    )
+
+
 def agency_services(agency):
-    """(id, title) of the services an agency has applications for, for the filter."""
+    """(id, title) of the agency's services it has applications for, for the filter.
+
+    Starts from the agency's own services (an application takes its service's agency), so
+    it costs one index probe per service instead of a pass over the whole queue (bench/).
+    """
+    from gosportal.catalog.models import Service
+
+    received = Application.objects.filter(service=OuterRef("pk"), agency=agency).exclude(
+        status=Status.DRAFT
+    )
     return list(
-        Application.objects.filter(agency=agency)
-        .exclude(status=Status.DRAFT)
-        .values_list("service_id", "service__title")
-        .distinct()
-        .order_by("service__title")
+        Service.objects.filter(agency=agency)
+        .filter(Exists(received))
+        .order_by("title")
+        .values_list("id", "title")
     )
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from gosportal.accounts.levels import check_level
+from gosportal.applications import cancellation
 from gosportal.applications.models import (
     VAULT_PURPOSE,
     Application,
@@ -28,6 +29,7 @@ from gosportal.applications.models import (
     Status,
     StatusChange,
 )
+from gosportal.catalog.external import external_site
 from gosportal.catalog.form_render import prefill_initial
 from gosportal.catalog.forms_schema import iter_fields
 from gosportal.catalog.models import Service
@@ -58,6 +60,11 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.ACCEPTED, Status.RESUBMITTED): APPLICANT,
     (Status.ACCEPTED, Status.CANCELLED): APPLICANT,
     (Status.IN_PROGRESS, Status.CLARIFICATION): AGENCY,
+    # APP-8: cancelling once work started needs the service's «while active» policy.
+    (Status.IN_PROGRESS, Status.CANCELLED): APPLICANT,
+    (Status.CLARIFICATION, Status.CANCELLED): APPLICANT,
+    (Status.APPROVED, Status.CANCELLED): APPLICANT,
+    (Status.READY, Status.CANCELLED): APPLICANT,
     (Status.IN_PROGRESS, Status.APPROVED): AGENCY,
     (Status.IN_PROGRESS, Status.REJECTED): AGENCY,
     (Status.CLARIFICATION, Status.RESUBMITTED): APPLICANT,  # the applicant answers
@@ -72,11 +79,16 @@ TRANSITIONS: dict[tuple[str, str], str] = {
     (Status.CANCELLED, Status.SUBMITTED): APPLICANT,
     (Status.CANCELLED, Status.ACCEPTED): APPLICANT,
     (Status.CANCELLED, Status.RESUBMITTED): APPLICANT,
+    (Status.CANCELLED, Status.IN_PROGRESS): APPLICANT,
+    (Status.CANCELLED, Status.CLARIFICATION): APPLICANT,
+    (Status.CANCELLED, Status.APPROVED): APPLICANT,
+    (Status.CANCELLED, Status.READY): APPLICANT,
 }
 
 # APP-7, APP-8: before the agency starts work the applicant may edit or cancel.
-BEFORE_WORK = frozenset({Status.SUBMITTED, Status.ACCEPTED, Status.RESUBMITTED})
+BEFORE_WORK = cancellation.BEFORE_WORK
 RESTORE_DAYS = 30
+ANSWER_MAX_LENGTH = 2000  # the applicant's comment when answering a clarification
 
 _REFUSED = {
     Status.CANCELLED: gettext_lazy(
@@ -91,6 +103,9 @@ _REFUSED = {
 def check_transition(application: Application, to: str, *, by: str) -> None:
     """Raise ``Conflict`` unless ``by`` may move ``application`` to ``to`` now."""
     current = application.status
+    if by == APPLICANT and to == Status.CANCELLED:
+        # APP-8: the service's cancellation policy and the registered checks (debt).
+        cancellation.check_cancellable(application)
     allowed_by = TRANSITIONS.get((current, to))
     if allowed_by is None or allowed_by != by:
         message = _REFUSED.get(to) or _(
@@ -99,7 +114,7 @@ def check_transition(application: Application, to: str, *, by: str) -> None:
         raise Conflict(message, code="transition_refused")
     if (
         by == APPLICANT
-        and to in (Status.CANCELLED, Status.RESUBMITTED)
+        and to == Status.RESUBMITTED
         and current != Status.CLARIFICATION
         and application.work_started_at is not None
     ):
@@ -114,8 +129,12 @@ def change_status(
     by: str,
     comment: str = "",
     visible_to_applicant: bool = True,
+    notice: str = "",
 ) -> StatusChange:
-    """Move ``application`` to ``to`` after the table's check; record, audit and notify."""
+    """Move ``application`` to ``to`` after the table's check; record, audit and notify.
+
+    ``notice`` replaces the bare status label in the notification (e.g. an appeal's decision).
+    """
     check_transition(application, to, by=by)
     now = timezone.now()
     previous = application.status
@@ -128,6 +147,9 @@ def change_status(
     if to in (Status.APPROVED, Status.REJECTED):
         application.decided_at = now
         fields.append("decided_at")
+    if previous == Status.CLARIFICATION and application.clarification_due is not None:
+        application.clarification_due = None  # OFF-3: answered, refused or otherwise closed
+        fields.append("clarification_due")
     application.save(update_fields=fields)
     change = StatusChange.objects.create(
         application=application,
@@ -153,11 +175,20 @@ def change_status(
         }
         if to == Status.SUBMITTED:
             notify(application.applicant_id, "application_submitted", **payload)
+        elif to == Status.CLARIFICATION:  # NOT-3: its own type, SMS by default
+            due = application.clarification_due
+            notify(
+                application.applicant_id,
+                "clarification_requested",
+                question=comment,
+                date=due.strftime("%d.%m.%Y") if due else "",
+                **payload,
+            )
         else:
             notify(
                 application.applicant_id,
                 "status_changed",
-                status=str(Status(to).label),
+                status=notice or str(Status(to).label),
                 **payload,
             )
     return change
@@ -177,6 +208,13 @@ def check_may_apply(*, user, service: Service, organization=None) -> None:
     """Raise unless ``user`` (acting for ``organization``) may apply for ``service``."""
     if service.availability != Service.Availability.AVAILABLE or not service.is_published:
         raise Conflict(_("Услуга сейчас недоступна для подачи заявлений."), code="unavailable")
+    site = external_site(service)
+    if site is not None:  # CAT-5: applied for on the partner's site, never here
+        raise Conflict(
+            _("Эту услугу оказывает сайт партнёра «%(site)s»: заявление подаётся там.")
+            % {"site": site.name},
+            code="external",
+        )
     check_level(user, service.min_level)
     if not service.may_apply(applicant_kind(user, organization)):
         raise Forbidden(
@@ -358,8 +396,11 @@ def submit(*, application: Application, answers: dict, actor) -> Application:
 
 
 @transaction.atomic
-def resubmit(*, application: Application, answers: dict, actor) -> Application:
-    """Resubmit an edited application (APP-7): a new version, status «Переподано»."""
+def resubmit(*, application: Application, answers: dict, actor, comment: str = "") -> Application:
+    """Resubmit an edited application (APP-7): a new version, status «Переподано».
+
+    ``comment`` is the applicant's answer to a clarification request (OFF-3), if any.
+    """
     application = Application.objects.select_for_update().get(pk=application.pk)
     check_transition(application, Status.RESUBMITTED, by=APPLICANT)
     _freeze(application, answers)
@@ -368,13 +409,19 @@ def resubmit(*, application: Application, answers: dict, actor) -> Application:
         timezone.localdate(), application.service.processing_days
     )
     application.save(update_fields=["version", "data", "due_date"])
-    change_status(application, Status.RESUBMITTED, actor=actor, by=APPLICANT)
+    change_status(
+        application,
+        Status.RESUBMITTED,
+        actor=actor,
+        by=APPLICANT,
+        comment=(comment or "").strip()[:ANSWER_MAX_LENGTH],
+    )
     return application
 
 
 @transaction.atomic
 def cancel(*, application: Application, actor, reason: str = "") -> Application:
-    """Cancel before the agency starts work (APP-8); restorable for 30 days."""
+    """Cancel as the service's policy allows (APP-8); restorable for 30 days."""
     application = Application.objects.select_for_update().get(pk=application.pk)
     check_transition(application, Status.CANCELLED, by=APPLICANT)
     application.cancelled_from = application.status
@@ -498,8 +545,9 @@ def delete_template(*, user, template_id) -> None:
 DECIDING_ROLES = frozenset({"officer", "head", "appeal_officer"})
 CLARIFICATION_MAX_DAYS = 30
 APPEAL_RIGHTS = gettext_lazy(
-    "Решение можно обжаловать в течение 3 месяцев со дня, когда вы узнали об отказе: "
-    "жалобой в ведомство или вышестоящий орган (досудебно) либо в суде."
+    "Решение можно обжаловать на портале в течение 30 календарных дней со дня его получения: "
+    "кнопка «Обжаловать решение» в карточке заявления. Жалобу рассмотрит ведомство; "
+    "отказ по жалобе можно оспорить повторно с новыми доказательствами или в суде."
 )
 
 
@@ -515,11 +563,21 @@ def _check_decides(officer) -> None:
         raise Forbidden(_("Ваша роль не позволяет работать с заявлениями."), code="role")
 
 
+def _check_not_appealed(application: Application) -> None:
+    """APP-9: an appealed application is decided by its appeal, on the appeal's page."""
+    if application.status == Status.APPEALED:
+        raise Conflict(
+            _("На решение подана жалоба: решение принимается на странице жалобы."),
+            code="appealed",
+        )
+
+
 @transaction.atomic
 def take_into_work(*, application: Application, officer) -> Application:
     """OFF-2 «Взять в работу»: assign to ``officer`` and move to «В работе»."""
     _check_decides(officer)
     application = _agency_application(application, officer)
+    _check_not_appealed(application)
     if application.status == Status.SUBMITTED:
         change_status(application, Status.ACCEPTED, actor=officer.user, by=AGENCY)
     change_status(application, Status.IN_PROGRESS, actor=officer.user, by=AGENCY)
@@ -586,9 +644,55 @@ def request_clarification(*, application: Application, officer, comment: str, da
         "comment": comment,
         "date": deadline.strftime("%d.%m.%Y"),
     }
-    return change_status(
+    application.clarification_due = deadline  # the answer is due by the end of this day
+    change = change_status(
         application, Status.CLARIFICATION, actor=officer.user, by=AGENCY, comment=text
     )
+    application.save(update_fields=["clarification_due"])
+    return change
+
+
+def clarification_expired(application: Application, today=None) -> bool:
+    """Whether the applicant let the clarification deadline pass without answering."""
+    today = today or timezone.localdate()
+    due = application.clarification_due
+    return application.status == Status.CLARIFICATION and due is not None and due < today
+
+
+def no_answer_reason(application: Application) -> str:
+    """The prefilled reason of a refusal for a clarification not given in time (OFF-3)."""
+    due = application.clarification_due
+    return _(
+        "Заявитель не представил уточнения в срок: ответ на запрос ведомства ожидался "
+        "до %(date)s включительно."
+    ) % {"date": due.strftime("%d.%m.%Y") if due else ""}
+
+
+@transaction.atomic
+def reject_for_no_answer(*, application: Application, officer) -> StatusChange:
+    """OFF-3: refuse an application whose clarification deadline passed unanswered."""
+    _check_decides(officer)
+    application = _agency_application(application, officer)
+    if application.status != Status.CLARIFICATION:
+        raise Conflict(
+            _("Заявление не ждёт уточнения: отказ за непредставление уточнений невозможен."),
+            code="not_clarification",
+        )
+    if application.clarification_due is None:
+        raise Conflict(
+            _(
+                "Срок ответа по этому запросу не записан: укажите причину отказа "
+                "в форме «Отказать»."
+            ),
+            code="no_deadline",
+        )
+    if not clarification_expired(application):
+        raise Conflict(
+            _("Срок ответа заявителя ещё не истёк: он может ответить до %(date)s.")
+            % {"date": application.clarification_due.strftime("%d.%m.%Y")},
+            code="not_expired",
+        )
+    return reject(application=application, officer=officer, reason=no_answer_reason(application))
 
 
 @transaction.atomic
@@ -599,6 +703,7 @@ def reject(*, application: Application, officer, reason: str) -> StatusChange:
     if not reason:
         raise InvalidInput(_("Причина отказа: укажите причину."), field="reason")
     application = _agency_application(application, officer)
+    _check_not_appealed(application)
     text = f"{reason}\n\n{APPEAL_RIGHTS}"
     return change_status(application, Status.REJECTED, actor=officer.user, by=AGENCY, comment=text)
 
@@ -610,4 +715,45 @@ def approve(*, application: Application, officer, comment: str = "") -> StatusCh
     application = _agency_application(application, officer)
     return change_status(
         application, Status.APPROVED, actor=officer.user, by=AGENCY, comment=comment.strip()
+    )
+
+
+# APP-4: what the agency does after approving.
+READY_COMMENT_MAX = 2000
+
+
+@transaction.atomic
+def mark_ready(*, application: Application, officer, comment: str) -> StatusChange:
+    """«Готово к выдаче»: the paper result waits for the applicant; ``comment`` says
+    where and how to collect it (required)."""
+    _check_decides(officer)
+    comment = (comment or "").strip()
+    if not comment:
+        raise InvalidInput(
+            _("Где и как получить результат: укажите адрес, часы работы и что взять с собой."),
+            field="comment",
+        )
+    if len(comment) > READY_COMMENT_MAX:
+        raise InvalidInput(
+            _("Где и как получить результат: не больше %(max)d символов.")
+            % {"max": READY_COMMENT_MAX},
+            field="comment",
+        )
+    application = _agency_application(application, officer)
+    return change_status(application, Status.READY, actor=officer.user, by=AGENCY, comment=comment)
+
+
+@transaction.atomic
+def complete(*, application: Application, officer, comment: str = "") -> StatusChange:
+    """«Завершено»: the result is delivered (from «Одобрено» or «Готово к выдаче»)."""
+    _check_decides(officer)
+    comment = (comment or "").strip()
+    if len(comment) > READY_COMMENT_MAX:
+        raise InvalidInput(
+            _("Комментарий: не больше %(max)d символов.") % {"max": READY_COMMENT_MAX},
+            field="comment",
+        )
+    application = _agency_application(application, officer)
+    return change_status(
+        application, Status.COMPLETED, actor=officer.user, by=AGENCY, comment=comment
     )

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gosportal.accounts.levels import LevelTooLow, next_step
 from gosportal.accounts.models import User
 from gosportal.accounts.reauth import reauth_required
-from gosportal.applications import forms, selectors, services
+from gosportal.applications import cancellation, forms, selectors, services
 from gosportal.applications.list_forms import ListFilterForm
 from gosportal.applications.models import Status
 from gosportal.catalog.models import Service
@@ -116,6 +116,17 @@ def templates_view(request):
     )
 
 
+def _clarification(application, changes=None) -> dict | None:
+    """OFF-3, APP-6: the open clarification request — what the agency asked, by when."""
+    clarification = selectors.clarification_deadline(application, timezone.localdate())
+    if clarification is not None:
+        if changes is None:
+            changes = selectors.visible_changes(application).filter(to_status=Status.CLARIFICATION)
+        asked = [c for c in changes if c.to_status == Status.CLARIFICATION]
+        clarification["request"] = asked[-1].comment if asked else ""
+    return clarification
+
+
 def _edit_context(application, form):
     titles = services.document_titles(application)
     links = forms.file_fields(application.service.form_definition)
@@ -142,6 +153,7 @@ def _edit_context(application, form):
             if title in by_document
         },
         "is_draft": application.status == Status.DRAFT,
+        "clarification": _clarification(application),
     }
 
 
@@ -156,6 +168,12 @@ def _upload(request, application, index: str) -> None:
         raise DomainError(_("Выберите файл для документа «%(title)s».") % {"title": title})
     for upload in uploads:
         services.add_attachment(application=application, document=title, upload=upload)
+
+
+def _upload_chosen(request, application) -> None:
+    for index, title in enumerate(services.document_titles(application)):
+        for upload in request.FILES.getlist(f"files_{index}"):
+            services.add_attachment(application=application, document=title, upload=upload)
 
 
 @login_required
@@ -218,6 +236,14 @@ def edit_view(request, ref: str):
             return render(request, "applications/edit.html", context, status=400)
         messages.success(request, _("Шаблон сохранён. Он появится при следующем заявлении."))
         return redirect("applications:edit", ref=application.ref)
+    if action in ("submit", "save") and request.FILES:
+        try:  # files chosen without pressing «Загрузить» go with the form (APP-2, APP-6)
+            _upload_chosen(request, application)
+        except DomainError as refused:
+            form = forms.form_for(application, user=request.user, raw=raw)
+            context = _edit_context(application, form)
+            context["upload_error"] = refused
+            return render(request, "applications/edit.html", context, status=400)
     if action != "submit":
         messages.success(request, _("Черновик сохранён."))
         return redirect("applications:edit", ref=application.ref)
@@ -233,7 +259,14 @@ def edit_view(request, ref: str):
         if application.status == Status.DRAFT:
             services.submit(application=application, answers=answers, actor=request.user)
         else:
-            services.resubmit(application=application, answers=answers, actor=request.user)
+            services.resubmit(
+                application=application,
+                answers=answers,
+                actor=request.user,
+                comment=request.POST.get("clarification_answer", "")
+                if application.status == Status.CLARIFICATION
+                else "",
+            )
     except DomainError as refused:
         messages.error(request, str(refused))
         return redirect("applications:detail", ref=application.ref)
@@ -376,6 +409,7 @@ def detail_view(request, ref: str):
     if wanted.isdigit():
         shown = next((v for v in versions if v.number == int(wanted)), shown)
     can_change = application.status in services.BEFORE_WORK and application.work_started_at is None
+    cancelling = cancellation.decide(application)  # APP-8: shown before the person clicks
     deadline = services.restore_deadline(application)
     organization_name = ""
     if application.acting_for_id:
@@ -383,12 +417,14 @@ def detail_view(request, ref: str):
 
         organization = Organization.objects.filter(pk=application.acting_for_id).first()
         organization_name = organization.full_name if organization else ""
+    changes = list(selectors.visible_changes(application))
     return render(
         request,
         "applications/detail.html",
         {
             "application": application,
-            "changes": selectors.visible_changes(application),
+            "changes": changes,
+            "clarification": _clarification(application, changes),
             "versions": versions,
             "shown": shown,
             "shown_sections": _labelled(shown.definition, shown.answers) if shown else [],
@@ -399,7 +435,12 @@ def detail_view(request, ref: str):
                 and application.due_date < timezone.localdate()
             ),
             "can_edit": can_change or application.status == Status.CLARIFICATION,
-            "can_cancel": can_change,
+            "can_cancel": cancelling.allowed,
+            "cancelling": cancelling,
+            # Why not, for an application still under way (finished ones need no word).
+            "cancel_refusal": ""
+            if cancelling.allowed or not application.is_active
+            else cancelling.reason,
             "can_restore": application.status == Status.CANCELLED
             and deadline is not None
             and timezone.now() <= deadline,
@@ -413,12 +454,15 @@ def detail_view(request, ref: str):
 @require_http_methods(["GET", "POST"])
 @reauth_required
 def cancel_view(request, ref: str):
-    """Cancel before the agency starts work (APP-8); a critical action (re-auth)."""
+    """Cancel as the service allows (APP-8); a critical action (re-auth)."""
     application = _mine(request, ref)
     if request.method == "GET":  # back from the re-authentication page: confirm again
         return redirect("applications:detail", ref=application.ref)
     form = forms.CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, _("Причина отмены: не более 500 символов. Заявление не отменено."))
+        return redirect("applications:detail", ref=application.ref)
+    reason = form.cleaned_data["reason"]
     try:
         services.cancel(application=application, actor=request.user, reason=reason)
     except DomainError as error:

@@ -25,6 +25,9 @@ class QueueFilterForm(forms.Form):
     )
     assigned = forms.ChoiceField(label=_("Исполнитель"), required=False, choices=ASSIGNED_CHOICES)
     overdue = forms.BooleanField(label=_("Только просроченные"), required=False)
+    clarification_expired = forms.BooleanField(
+        label=_("Срок ответа на уточнение истёк"), required=False
+    )
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,3 +85,51 @@ class AssignForm(forms.Form):
             )
             for officer in officers
         ]
+
+
+class ApproveForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Комментарий к решению"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Необязательно. Войдёт в документ с решением и будет виден заявителю."),
+        error_messages={"max_length": _("Комментарий к решению: не больше 2000 символов.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "approve_%s")  # several decision forms on one page
+        super().__init__(*args, **kwargs)
+
+
+class ReadyForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Где и как получить результат"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Адрес, часы работы, что взять с собой. Заявитель увидит это в заявлении."),
+        error_messages={
+            "required": _(
+                "Где и как получить результат: укажите адрес, часы работы и что взять с собой."
+            ),
+            "max_length": _("Где и как получить результат: не больше 2000 символов."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "ready_%s")  # several decision forms on one page
+        super().__init__(*args, **kwargs)
+
+
+class CompleteForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Комментарий при завершении"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": _("Комментарий: не больше 2000 символов.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "complete_%s")  # several decision forms on one page
+        super().__init__(*args, **kwargs)

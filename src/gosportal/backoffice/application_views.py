@@ -12,7 +12,6 @@ import urllib.parse
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -26,23 +25,23 @@ from gosportal.applications import selectors, services
 from gosportal.applications.models import ACTIVE_STATUSES, Status
 from gosportal.applications.views import _labelled
 from gosportal.backoffice.application_forms import (
+    ApproveForm,
     AssignForm,
     ClarificationForm,
+    CompleteForm,
     QueueFilterForm,
+    ReadyForm,
     RejectForm,
 )
+from gosportal.backoffice.results import approve_with_result
 from gosportal.catalog.models import Officer
 from gosportal.catalog.selectors import officer_of
 from gosportal.core.calendar import working_days_between
 from gosportal.core.errors import DomainError, NotFound, add_to_form
 from gosportal.core.files import KINDS
-from gosportal.documents.demo import DEMO_INN, DEMO_ISSUER_CODE, DEMO_ISSUER_NAME, DEMO_OGRN
-from gosportal.documents.services import issue_document
-from gosportal.signatures.selectors import current_certificate
-from gosportal.signatures.services import create_signing_certificate
+from gosportal.signatures.agencies import agency_certificate
 
 PAGE_SIZE = selectors.AGENCY_PAGE_SIZE
-RESULT_TEMPLATE = "documents/pdf/letter.html"
 
 
 def agency_officer_required(view):
@@ -78,12 +77,18 @@ def _names(user_ids) -> dict[int, str]:
 
 
 def _deadline(application, today) -> dict:
-    """Working days left to the due date; «overdue» once it has passed (OFF-2)."""
+    """Working days left to the due date; «overdue» once it has passed (OFF-2); the open
+    clarification's deadline, if any (OFF-3)."""
+    clarification = selectors.clarification_deadline(application, today)
     if application.due_date is None or application.status not in ACTIVE_STATUSES:
-        return {"overdue": False, "days_left": None}
+        return {"overdue": False, "days_left": None, "clarification": clarification}
     if application.due_date < today:
-        return {"overdue": True, "days_left": None}
-    return {"overdue": False, "days_left": working_days_between(today, application.due_date)}
+        return {"overdue": True, "days_left": None, "clarification": clarification}
+    return {
+        "overdue": False,
+        "days_left": working_days_between(today, application.due_date),
+        "clarification": clarification,
+    }
 
 
 @require_GET
@@ -101,20 +106,22 @@ def queue_view(request):
         service_id=filters.get("service"),
         assigned=filters.get("assigned") or "",
         overdue=bool(filters.get("overdue")),
+        clarification_expired=bool(filters.get("clarification_expired")),
         today=today,
     )
-    try:
-        page = max(int(request.GET.get("page", 1)), 1)
-    except ValueError:
-        page = 1
-    start = (page - 1) * PAGE_SIZE
-    found = list(rows[start : start + PAGE_SIZE + 1])
-    shown = found[:PAGE_SIZE]
+    # Keyset pages (no OFFSET): the cursor is a row's position, the filters ride along.
+    page = selectors.queue_page(
+        rows,
+        after=request.GET.get("after", "")[:40],
+        before=request.GET.get("before", "")[:40],
+        size=PAGE_SIZE,
+    )
+    shown = page.rows
     names = _names(a.assigned_officer_id for a in shown)
-    query = {k: v for k, v in request.GET.items() if k != "page" and v}
+    query = {name: request.GET[name] for name in form.fields if request.GET.get(name)}
 
-    def page_url(number):
-        return f"{request.path}?{urlencode({**query, 'page': number})}"
+    def page_url(**cursor):
+        return f"{request.path}?{urlencode({**query, **cursor})}"
 
     context = {
         "agency": agency,
@@ -127,8 +134,10 @@ def queue_view(request):
             }
             for application in shown
         ],
-        "next_url": page_url(page + 1) if len(found) > PAGE_SIZE else "",
-        "previous_url": page_url(page - 1) if page > 1 else "",
+        "next_url": page_url(after=page.next) if page.next else "",
+        "previous_url": page_url(before=page.previous) if page.previous else "",
+        "first_url": page_url() if page.previous else "",
+        "cursor_refused": page.cursor_refused,
     }
     return render(request, "backoffice/applications.html", context)
 
@@ -144,6 +153,12 @@ def _colleagues(officer):
         .select_related("user")
         .order_by("staff_number", "pk")
     )
+
+
+def _reject_initial(application) -> dict:
+    if services.clarification_expired(application):
+        return {"reason": services.no_answer_reason(application)}
+    return {}
 
 
 def _detail(request, application, *, status=200, **forms):
@@ -165,15 +180,27 @@ def _detail(request, application, *, status=200, **forms):
         "may_decide": may_decide,
         "may_assign": officer.role == "head" and application.is_active,
         "may_take": may_decide
-        and application.status
-        in (Status.SUBMITTED, Status.ACCEPTED, Status.RESUBMITTED, Status.APPEALED),
+        and application.status in (Status.SUBMITTED, Status.ACCEPTED, Status.RESUBMITTED),
         "may_clarify": may_decide and application.status == Status.IN_PROGRESS,
         "may_approve": may_decide and application.status == Status.IN_PROGRESS,
         "may_reject": may_decide
+        and application.status != Status.APPEALED  # APP-9: decided on the appeal's page
         and services.TRANSITIONS.get((application.status, Status.REJECTED)) == services.AGENCY,
         "clarify_form": forms.get("clarify_form") or ClarificationForm(),
-        "reject_form": forms.get("reject_form") or RejectForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(initial=_reject_initial(application)),
+        # OFF-3: refuse in one step once the applicant let the answer's deadline pass.
+        "may_reject_no_answer": may_decide and services.clarification_expired(application),
+        "no_answer_reason": _reject_initial(application).get("reason", ""),
         "assign_form": forms.get("assign_form") or AssignForm(officers=_colleagues(officer)),
+        # OFF-3: approving signs with the agency's own certificate; APP-4: after approval.
+        "has_certificate": may_decide
+        and application.status == Status.IN_PROGRESS
+        and agency_certificate(officer.agency) is not None,
+        "may_ready": may_decide and application.status == Status.APPROVED,
+        "may_complete": may_decide and application.status in (Status.APPROVED, Status.READY),
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "ready_form": forms.get("ready_form") or ReadyForm(),
+        "complete_form": forms.get("complete_form") or CompleteForm(),
         "appeal_rights": services.APPEAL_RIGHTS,
     }
     return render(request, "backoffice/application_detail.html", context, status=status)
@@ -278,22 +305,21 @@ def reject_view(request, number: str):
     return _detail(request, application, status=400, reject_form=form)
 
 
-def signing_certificate(agency):
-    """The agency's own signing certificate, else the portal's demo one (created once).
-
-    Agencies have no certificates of their own yet, so results are signed by the demo
-    portal's certificate; the document names its issuer, so nobody is misled.
-    """
-    return (
-        current_certificate(f"agency-{agency.slug}")
-        or current_certificate(DEMO_ISSUER_CODE)
-        or create_signing_certificate(
-            issuer_code=DEMO_ISSUER_CODE,
-            issuer_name=DEMO_ISSUER_NAME,
-            inn=DEMO_INN,
-            ogrn=DEMO_OGRN,
-        )
-    )
+@require_http_methods(["GET", "POST"])
+@agency_officer_required
+@reauth_required
+def reject_no_answer_view(request, number: str):
+    """OFF-3: refuse, with the prefilled reason, when no clarification came in time."""
+    application = _ours(request, number)
+    if request.method == "GET":  # back from the re-authentication page: decide again
+        return redirect("backoffice:application", number=application.number)
+    if request.officer.role not in services.DECIDING_ROLES:
+        raise PermissionDenied
+    try:
+        services.reject_for_no_answer(application=application, officer=request.officer)
+    except DomainError as error:
+        return _refused(request, application, error)
+    return _done(request, application, _("Отказ направлен заявителю."))
 
 
 @require_http_methods(["GET", "POST"])
@@ -306,35 +332,76 @@ def approve_view(request, number: str):
         return redirect("backoffice:application", number=application.number)
     if request.officer.role not in services.DECIDING_ROLES:
         raise PermissionDenied
-    try:
-        with transaction.atomic():
-            services.approve(application=application, officer=request.officer)
-            document = issue_document(
-                owner=application.applicant,
-                title=_("Решение по заявлению %(number)s") % {"number": application.number},
-                template_name=RESULT_TEMPLATE,
-                context={
-                    "recipient": application.applicant.display_name,
-                    "paragraphs": [
-                        _("Заявление %(number)s на услугу «%(service)s» одобрено.")
-                        % {"number": application.number, "service": application.service.title},
-                    ],
-                    "facts": [
-                        (_("Ведомство"), application.agency.full_name),
-                        (_("Номер заявления"), application.number),
-                    ],
-                },
-                certificate=signing_certificate(application.agency),
-                actor=request.user,
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            document = approve_with_result(
+                application=application,
+                officer=request.officer,
+                comment=form.cleaned_data["comment"],
             )
-    except DomainError as error:
-        return _refused(request, application, error)
-    return _done(
-        request,
-        application,
-        _("Заявление одобрено, заявителю выдан документ № %(number)s.")
-        % {"number": document.number},
-    )
+        except DomainError as error:
+            if error.field is None:
+                return _refused(request, application, error)
+            add_to_form(form, error)
+        else:
+            return _done(
+                request,
+                application,
+                _("Заявление одобрено, заявителю выдан документ № %(number)s.")
+                % {"number": document.number},
+            )
+    return _detail(request, application, status=400, approve_form=form)
+
+
+@require_POST
+@agency_officer_required
+def ready_view(request, number: str):
+    """APP-4 «Готово к выдаче»: the paper result waits; the applicant learns where."""
+    application = _ours(request, number)
+    if request.officer.role not in services.DECIDING_ROLES:
+        raise PermissionDenied
+    form = ReadyForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mark_ready(
+                application=application,
+                officer=request.officer,
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            if error.field is None:
+                return _refused(request, application, error)
+            add_to_form(form, error)
+        else:
+            return _done(
+                request, application, _("Заявителю сообщено, что результат готов к выдаче.")
+            )
+    return _detail(request, application, status=400, ready_form=form)
+
+
+@require_POST
+@agency_officer_required
+def complete_view(request, number: str):
+    """APP-4 «Завершить»: the result is delivered; the application is finished."""
+    application = _ours(request, number)
+    if request.officer.role not in services.DECIDING_ROLES:
+        raise PermissionDenied
+    form = CompleteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.complete(
+                application=application,
+                officer=request.officer,
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            if error.field is None:
+                return _refused(request, application, error)
+            add_to_form(form, error)
+        else:
+            return _done(request, application, _("Заявление завершено."))
+    return _detail(request, application, status=400, complete_form=form)
 
 
 @require_GET

@@ -13,12 +13,18 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gosportal.appeals.services import may_review
 from gosportal.catalog.selectors import is_agency_administrator, officer_of
 
 
 def is_agency_officer(user) -> bool:
     """Any active officer of an active agency, whatever the role (OFF-1)."""
     return officer_of(user) is not None
+
+
+def is_appeal_reviewer(user) -> bool:
+    """An appeal officer or the head of an active agency (APP-9)."""
+    return may_review(officer_of(user))
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,10 @@ DESKS: list[Desk] = [
         "identity.confirm_in_service_centre",
     ),
     Desk(_("Сотрудники ведомства"), "backoffice:staff", is_agency_administrator),
+    # OFF-3, DOC-3: the key the agency signs its result documents with.
+    Desk(_("Сертификат подписи ведомства"), "backoffice:certificate", is_agency_administrator),
     Desk(_("Заявления ведомства"), "backoffice:applications", is_agency_officer),  # OFF-2
+    Desk(_("Жалобы на решения"), "backoffice:appeals", is_appeal_reviewer),  # APP-9
     Desk(  # PROF-3
         _("Заявки на изменение даты рождения и пола"),
         "backoffice:data_requests",

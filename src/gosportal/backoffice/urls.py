@@ -3,7 +3,9 @@
 from django.urls import path
 
 from gosportal.backoffice import (
+    appeal_views,
     application_views,
+    certificate_views,
     home_views,
     remote_views,
     staff_views,
@@ -28,6 +30,10 @@ urlpatterns = [
     path("staff/<int:pk>/deactivate/", staff_views.staff_deactivate_view, name="staff_deactivate"),
     path("staff/<int:pk>/invite/", staff_views.staff_invite_view, name="staff_invite"),
     path("activate/<str:token>/", staff_views.activate_view, name="activate"),
+    # OFF-3, DOC-3: the agency's signing certificate, managed by its administrator.
+    path("certificate/", certificate_views.certificate_view, name="certificate"),
+    path("certificate/issue/", certificate_views.issue_view, name="certificate_issue"),
+    path("certificate/revoke/", certificate_views.revoke_view, name="certificate_revoke"),
     # PROF-3: birth date and sex change requests, decided by support.
     path("data-requests/", support_views.queue_view, name="data_requests"),
     path("data-requests/<int:request_id>/", support_views.detail_view, name="data_request"),
@@ -69,8 +75,34 @@ urlpatterns = [
         name="application_reject",
     ),
     path(
+        "applications/<str:number>/reject-no-answer/",
+        application_views.reject_no_answer_view,
+        name="application_reject_no_answer",
+    ),
+    # APP-4: after approval — ready to collect, completed.
+    path(
+        "applications/<str:number>/ready/",
+        application_views.ready_view,
+        name="application_ready",
+    ),
+    path(
+        "applications/<str:number>/complete/",
+        application_views.complete_view,
+        name="application_complete",
+    ),
+    path(
         "applications/<str:number>/files/<int:attachment_id>/",
         application_views.attachment_view,
         name="application_attachment",
+    ),
+    # APP-9: appeals against the agency's refusals, for appeal officers and the head.
+    path("appeals/", appeal_views.queue_view, name="appeals"),
+    path("appeals/<int:appeal_id>/", appeal_views.detail_view, name="appeal"),
+    path("appeals/<int:appeal_id>/take/", appeal_views.take_view, name="appeal_take"),
+    path("appeals/<int:appeal_id>/decide/", appeal_views.decide_view, name="appeal_decide"),
+    path(
+        "appeals/<int:appeal_id>/files/<int:evidence_id>/",
+        appeal_views.evidence_view,
+        name="appeal_evidence",
     ),
 ]

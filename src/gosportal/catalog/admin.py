@@ -84,7 +84,14 @@ class ServiceAdmin(admin.ModelAdmin):
         "is_published",
         "popularity",
     ]
-    list_filter = ["is_published", "availability", "category", "agency", "min_level"]
+    list_filter = [
+        "is_published",
+        "availability",
+        "category",
+        "agency",
+        "min_level",
+        "cancellation_policy",
+    ]
     search_fields = ["title", "slug"]
     readonly_fields = ["popularity", "created_at", "updated_at", "preview_link"]
     list_select_related = ["agency", "category"]

@@ -186,6 +186,11 @@ class Service(models.Model):
         FINANCIAL = "financial", _("Финансовая")
         LEGAL = "legal", _("Юридическая")
 
+    class Cancellation(models.TextChoices):  # APP-8: when the applicant may cancel
+        BEFORE_WORK = "before_work", _("Пока ведомство не начало работу")
+        NEVER = "never", _("Нельзя после подачи (обязательное завершение)")
+        WHILE_ACTIVE = "while_active", _("В любой момент, пока услуга действует")
+
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="services", verbose_name=_("ведомство")
     )
@@ -226,6 +231,26 @@ class Service(models.Model):
         max_length=2,
         default=ALL_RUSSIA,
         help_text=_("00 — вся Россия, иначе код региона, например 71."),
+    )
+    # APP-8: a workflow option (CAT-4); applications.cancellation applies it.
+    cancellation_policy = models.CharField(
+        _("отмена заявителем"),
+        max_length=20,
+        choices=Cancellation.choices,
+        default=Cancellation.BEFORE_WORK,
+        help_text=_(
+            "«В любой момент» — для услуг, которые действуют после одобрения (пособие, "
+            "субсидия, очередь): заявитель может прекратить их сам."
+        ),
+    )
+    cancellation_note = models.CharField(
+        _("пояснение об отмене"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Показывается заявителю на карточке заявления: почему отменить нельзя или что "
+            "будет после отмены."
+        ),
     )
     blank_form = models.FileField(_("бланк заявления"), upload_to="catalog/forms/", blank=True)
     form_definition = models.JSONField(_("описание формы заявления"), default=dict)

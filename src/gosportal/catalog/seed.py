@@ -31,6 +31,8 @@ _SERVICE_FIELDS = (
     "availability",
     "availability_message",
     "region_code",
+    "cancellation_policy",
+    "cancellation_note",
 )
 
 

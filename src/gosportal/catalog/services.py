@@ -505,6 +505,17 @@ def check_service(service: Service) -> None:
             _("Пояснение о доступности: объясните, почему услуга недоступна и до какого срока."),
             field="availability_message",
         )
+    if (
+        service.cancellation_policy == Service.Cancellation.NEVER
+        and not (service.cancellation_note or "").strip()
+    ):
+        raise InvalidInput(
+            _(
+                "Пояснение об отмене: объясните заявителю, почему поданное заявление "
+                "нельзя отменить."
+            ),
+            field="cancellation_note",
+        )
     documents = check_required_documents(service.required_documents)
     check_form_definition(service.form_definition, documents=[d["title"] for d in documents])
 

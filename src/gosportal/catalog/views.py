@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from gosportal.accounts.levels import has_level, next_step
-from gosportal.catalog import search, selectors, services
+from gosportal.catalog import external, search, selectors, services
 from gosportal.catalog.forms import FilterForm
 from gosportal.catalog.models import Category, Service
 from gosportal.core.errors import DomainError, NotFound
@@ -98,6 +98,9 @@ def _apply_action(request, service: Service) -> dict:
     kind = "individual" if user.kind == "civil_servant" else user.kind
     if not service.may_apply(kind):
         return {"state": "kind"}
+    site = external.external_site(service)
+    if site is not None:  # CAT-5: provided on a partner site, entered by single sign-on
+        return {"state": "partner", "url": site.url, "site": site.name}
     try:  # the applications pages provide this route; until they exist, say so
         url = reverse("applications:start", kwargs={"slug": service.slug})
     except NoReverseMatch:

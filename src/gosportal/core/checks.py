@@ -18,8 +18,8 @@ def secrets_from_environment(app_configs, **kwargs):
 
 @register(Tags.security, deploy=True)
 def no_sandboxes_in_production(app_configs, **kwargs):
-    """The sandbox banks and certification centre answer anyone with made-up results:
-    never on a production site (DEBUG off)."""
+    """The sandbox banks, certification centre and partner sites answer anyone with
+    made-up results: never on a production site (DEBUG off)."""
     if settings.DEBUG:
         return []
     errors = [
@@ -28,7 +28,7 @@ def no_sandboxes_in_production(app_configs, **kwargs):
             hint=f"Set {name}=false in production (docs/configuration.md).",
             id="gosportal.E002",
         )
-        for name in ("BANK_SANDBOX", "CA_SANDBOX")
+        for name in ("BANK_SANDBOX", "CA_SANDBOX", "PARTNER_SANDBOX")
         if getattr(settings, name, False)
     ]
     errors += [

@@ -29,10 +29,17 @@ JOBS: list[Job] = [
     Job("gosportal.profiles.tasks.send_data_reminders", every_seconds=86400),
     # REG-3: remote identity checks end after 30 days and their pictures are deleted.
     Job("gosportal.identity.tasks.expire_remote_checks", every_seconds=86400),
+    # CAT-5: expired single sign-on codes and tokens of partner sites are deleted.
+    Job("gosportal.partners.tasks.purge_expired_grants", every_seconds=86400),
+    # NOT-3, OFF-2, OFF-3: deadline reminders about applications, once per occasion and
+    # from 9:00; hourly, so a new day is noticed that morning.
+    Job("gosportal.applications.tasks.send_deadline_reminders", every_seconds=3600),
     # NOT-4: due deliveries, retries after back-off, SMS delivery reports, lost nudges.
     Job("gosportal.notifications.tasks.send_deliveries", every_seconds=60),
     # Daily digests fall due at 9:00 in each user's zone; checking often is cheap.
     Job("gosportal.notifications.tasks.send_digests", every_seconds=900),
+    # SIG-3: agencies' administrators hear of a certificate expiring in 30 days, once.
+    Job("gosportal.signatures.tasks.notify_expiring_certificates", every_seconds=86400),
 ]
 
 

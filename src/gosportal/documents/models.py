@@ -31,11 +31,16 @@ class IssuedDocument(models.Model):
     vault_name = models.CharField(max_length=40, blank=True)  # empty once erased
     revoked_at = models.DateTimeField(_("отозван"), null=True, blank=True)
     revocation_reason = models.CharField(_("причина отзыва"), max_length=500, blank=True)
+    # What the document answers, e.g. the number of the application it decides (OFF-3).
+    reference = models.CharField(_("основание"), max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("выданный документ")
         verbose_name_plural = _("выданные документы")
-        indexes = [models.Index(fields=["owner", "-issued_at"])]
+        indexes = [
+            models.Index(fields=["owner", "-issued_at"]),
+            models.Index(fields=["reference"], name="issued_document_reference"),
+        ]
 
     def __str__(self) -> str:
         return self.number

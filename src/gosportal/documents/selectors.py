@@ -13,3 +13,10 @@ def documents_of(user) -> QuerySet[IssuedDocument]:
 def document_by_number(number: str) -> IssuedDocument | None:
     """The register entry for a (normalised) number, for the public verification page."""
     return IssuedDocument.objects.filter(number=number).first()
+
+
+def documents_for_reference(user, reference: str) -> list[IssuedDocument]:
+    """``user``'s documents issued in answer to ``reference`` (an application's number)."""
+    if not reference or user is None or not user.is_authenticated:
+        return []
+    return list(documents_of(user).filter(reference=reference))

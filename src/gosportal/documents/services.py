@@ -72,8 +72,12 @@ def issue_document(
     context: dict,
     certificate: SigningCertificate,
     actor=None,
+    reference: str = "",
 ) -> IssuedDocument:
-    """Render, sign, store and register a document for ``owner``; the row is returned."""
+    """Render, sign, store and register a document for ``owner``; the row is returned.
+
+    ``reference`` names what the document answers (an application's number), so the
+    page of that application can offer it."""
     title = " ".join((title or "").split())
     if not title:
         raise InvalidInput(_("Укажите название документа."), field="title")
@@ -112,6 +116,7 @@ def issue_document(
                 sha256=hashlib.sha256(signed).hexdigest(),
                 size=len(signed),
                 vault_name=name,
+                reference=reference[:40],
             )
             audit.record(
                 "documents.issued",

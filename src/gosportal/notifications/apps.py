@@ -11,7 +11,11 @@ class NotificationsConfig(AppConfig):
         from gosportal.accounts.deletion import register_eraser
         from gosportal.accounts.export import register_export_part
         from gosportal.notifications import subscribers  # noqa: F401 - registers handlers
-        from gosportal.notifications.services import erase_notifications, export_notifications
+        from gosportal.notifications.services import (
+            erase_notifications,
+            export_notifications,
+            export_push_devices,
+        )
 
         register_eraser(erase_notifications)  # REC-4
         register_export_part(
@@ -19,5 +23,13 @@ class NotificationsConfig(AppConfig):
             export_notifications,
             description=_(
                 "уведомления: заголовок, текст, время, прочитано ли, доставка по каналам."
+            ),
+        )
+        register_export_part(
+            "push_devices.json",
+            export_push_devices,
+            description=_(
+                "устройства для push-уведомлений: название, когда подключено и когда "
+                "последний раз получило уведомление, служба доставки (без ключей)."
             ),
         )

@@ -12,6 +12,7 @@ import json
 import logging
 import smtplib
 from datetime import timedelta
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.conf import settings
@@ -170,12 +171,73 @@ def create_notification(
     return notification
 
 
+def notify_former_contact(
+    *,
+    event_id: UUID,
+    user_id: int,
+    channel: str,
+    destination: str,
+    subject: str,
+    text: str,
+) -> Notification | None:
+    """A security notice to a phone or address the account no longer has (NOT-5): one
+    delivery on that channel, sent at once and retried like any other, not in the inbox.
+    For a deleted account the rows go once the delivery ends (``forget_deleted_accounts``).
+    """
+    existing = Notification.objects.filter(source_event_id=event_id).first()
+    if existing is not None:
+        return existing
+    user = User.objects.filter(pk=user_id).first()
+    if user is None or channel not in (Channel.SMS, Channel.EMAIL) or not destination:
+        logger.error("former-contact notice %s cannot be delivered (%r)", event_id, channel)
+        return None
+    now = timezone.now()
+    notification = Notification.objects.create(
+        user=user,
+        event_type="security_alert",
+        source_event_id=event_id,
+        title=subject[:200],
+        text=text,
+        link="/notifications/",
+        in_inbox=False,
+        created_at=now,
+    )
+    delivery = Delivery.objects.create(
+        notification=notification,
+        channel=channel,
+        status=Delivery.Status.QUEUED,
+        destination=destination,
+        subject=subject,
+        body=text,
+        template_version=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
+    _send_now(delivery.pk)
+    return notification
+
+
+def forget_deleted_accounts(*, limit: int = BATCH_SIZE) -> int:
+    """REC-4: a deleted account's last notices (to its former contacts) are kept only
+    until their deliveries end; returns how many notifications were erased."""
+    ended = list(
+        Notification.objects.filter(user__deleted_at__isnull=False)
+        .exclude(deliveries__finished_at__isnull=True)
+        .values_list("pk", flat=True)[:limit]
+    )
+    if ended:
+        Notification.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
 def _send_now(pk: int) -> None:
     try:
         with transaction.atomic():
             send_one(pk)
     except Exception:
         logger.exception("immediate sending of delivery %s failed; the scheduler retries", pk)
+    transaction.on_commit(push_operator_receipts)
 
 
 def _render(templates: dict, channel: str, payload: dict, *, fallback_title: str) -> Rendered:
@@ -201,7 +263,8 @@ def _enqueue_sending() -> None:
 def send_due(*, limit: int = BATCH_SIZE) -> int:
     """Send every delivery that is due; returns how many were tried."""
     now = timezone.now()
-    poll_receipts(now=now)
+    push_operator_receipts()  # reports that fell due since the last run
+    poll_receipts(now=now)  # the fallback for reports the operator never posted
     # A delivery left in "sending" by a worker that died (no provider id: the gateway
     # never answered) is tried again.
     Delivery.objects.filter(
@@ -212,6 +275,7 @@ def send_due(*, limit: int = BATCH_SIZE) -> int:
         updated_at=now,
     )
     give_up_without_receipt(now=now)
+    forget_deleted_accounts()
     due = list(
         Delivery.objects.filter(
             status__in=[Delivery.Status.QUEUED, Delivery.Status.TEMPORARY_FAILURE],
@@ -224,7 +288,22 @@ def send_due(*, limit: int = BATCH_SIZE) -> int:
     for pk in due:
         if send_one(pk):
             tried += 1
+    if tried:
+        push_operator_receipts()  # the sandbox reports right after sending
     return tried
+
+
+def push_operator_receipts() -> int:
+    """Let the SMS gateway post the delivery reports it owes to the receipt endpoint (the
+    sandbox does so from the worker; a real operator on its own). Never raises."""
+    push = getattr(get_sms_gateway(), "push_receipts", None)
+    if push is None:
+        return 0
+    try:
+        return push()
+    except Exception:
+        logger.exception("the SMS gateway could not post its delivery reports")
+        return 0
 
 
 def send_one(pk: int) -> bool:
@@ -368,8 +447,17 @@ RECEIPT_STATUSES = {
     "delivered": Delivery.Status.DELIVERED,
     "failed": Delivery.Status.PERMANENT_FAILURE,
     "permanent-failure": Delivery.Status.PERMANENT_FAILURE,
+    "temporary-failure": Delivery.Status.TEMPORARY_FAILURE,
     "sending": Delivery.Status.SENDING,
 }
+
+
+def _receipt_reason(status: str) -> str:
+    if status == Delivery.Status.PERMANENT_FAILURE:
+        return _("Оператор сообщил, что SMS не доставлено")
+    if status == Delivery.Status.TEMPORARY_FAILURE:
+        return _("Оператор временно не смог доставить SMS, повторим")
+    return ""
 
 
 def receipt_signature(body: bytes) -> str:
@@ -401,11 +489,11 @@ def accept_sms_receipt(*, body: bytes, signature: str) -> bool:
                 )
         except IntegrityError:
             return False  # the same report again
-        reason = ""
-        if status == Delivery.Status.PERMANENT_FAILURE:
-            reason = _("Оператор сообщил, что SMS не доставлено")
         return apply_receipt(
-            channel=Channel.SMS, provider_id=provider_id, status=status, reason=reason
+            channel=Channel.SMS,
+            provider_id=provider_id,
+            status=status,
+            reason=_receipt_reason(status),
         )
 
 
@@ -428,11 +516,11 @@ def poll_receipts(*, now, limit: int = BATCH_SIZE) -> int:
         except SmsError as exc:
             logger.warning("no delivery report for SMS %s: %s", provider_id, exc.reason)
             continue
-        reason = ""
-        if receipt.status == Delivery.Status.PERMANENT_FAILURE:
-            reason = _("Оператор сообщил, что SMS не доставлено")
         if apply_receipt(
-            channel=Channel.SMS, provider_id=provider_id, status=receipt.status, reason=reason
+            channel=Channel.SMS,
+            provider_id=provider_id,
+            status=receipt.status,
+            reason=_receipt_reason(receipt.status),
         ):
             moved += 1
     return moved
@@ -442,7 +530,9 @@ def poll_receipts(*, now, limit: int = BATCH_SIZE) -> int:
 def apply_receipt(*, channel: str, provider_id: str, status: str, reason: str = "") -> bool:
     """Record a provider's delivery receipt; True when it moved the delivery forward.
 
-    Unknown ids, repeated and late receipts change nothing (GOV.UK Notify's rule).
+    Unknown ids, repeated and late receipts change nothing (GOV.UK Notify's rule). A
+    temporary failure of a message still "sending" (the phone is off) is tried again
+    after the usual back-off, and fails for good after the last attempt (NOT-4).
     """
     delivery = (
         Delivery.objects.select_for_update()
@@ -451,6 +541,11 @@ def apply_receipt(*, channel: str, provider_id: str, status: str, reason: str = 
     )
     if delivery is None or status not in _RANK:
         return False
+    if status == Delivery.Status.TEMPORARY_FAILURE:
+        if delivery.status != Delivery.Status.SENDING or delivery.finished_at is not None:
+            return False
+        _retry_or_fail(delivery, reason or _("Оператор временно не смог доставить SMS, повторим"))
+        return True
     if _RANK[status] <= _RANK[delivery.status] or delivery.finished_at is not None:
         return False
     now = timezone.now()
@@ -581,6 +676,21 @@ def erase_notifications(user: User) -> None:
     Preference.objects.filter(user=user).delete()
     QuietHours.objects.filter(user=user).delete()
     PushSubscription.objects.filter(user=user).delete()
+
+
+def export_push_devices(user: User) -> list[dict]:
+    """PROF-7: the devices that receive web push — name, dates and the push service's host
+    only; the full address and the keys identify the device to that service and stay out."""
+    rows = PushSubscription.objects.filter(user=user).order_by("created_at", "id")
+    return [
+        {
+            "device": row.label,
+            "created_at": row.created_at.isoformat(),
+            "last_used_at": row.last_success_at.isoformat() if row.last_success_at else None,
+            "push_service": urlsplit(row.endpoint).hostname or "",
+        }
+        for row in rows
+    ]
 
 
 def export_notifications(user: User) -> list[dict]:

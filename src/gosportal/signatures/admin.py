@@ -20,6 +20,8 @@ class SigningCertificateAdmin(admin.ModelAdmin):
         "valid_to",
         "revoked_at",
         "revocation_reason",
+        "issued_by",
+        "revoked_by",
     )
 
     def has_add_permission(self, request):

@@ -10,6 +10,7 @@ tables and the integrations app's migrations are not ours to change; nothing but
 sandbox adapter reads or writes them, and a real centre keeps this state itself.
 """
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,25 @@ class SigningCertificate(models.Model):
     revoked_at = models.DateTimeField(_("отозван"), null=True, blank=True)
     revocation_reason = models.CharField(_("причина отзыва"), max_length=40, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Who had it issued or revoked (an agency's administrator; empty for commands, demo).
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("выпустил"),
+    )
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("отозвал"),
+    )
+    # SIG-3: when the issuer's administrators were told it expires soon (once).
+    expiry_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("сертификат подписи организации")

@@ -38,12 +38,22 @@ def _checked(value: str, check, field: str) -> str:
         raise InvalidInput(exc.messages[0], field=field) from exc
 
 
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut at a character boundary to at most ``limit`` bytes of UTF-8."""
+    encoded = text.encode()
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode(errors="ignore").rstrip()
+
+
 def _request(key: ec.EllipticCurvePrivateKey, *, name: str, inn: str, ogrn: str) -> bytes:
+    # The organisation's full name goes in O; CN is limited to 64 bytes (RFC 5280's
+    # upper bound as the library counts it: a Cyrillic letter takes two).
     subject = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "RU"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, name[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, name[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, name),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(name, 64)),
             x509.NameAttribute(OID_INN_LE, inn),
             x509.NameAttribute(OID_OGRN, ogrn),
         ]
@@ -97,6 +107,7 @@ def create_signing_certificate(
             ).decode(),
             valid_from=certificate.not_valid_before_utc,
             valid_to=certificate.not_valid_after_utc,
+            issued_by=actor,
         )
         audit.record("signatures.certificate_issued", actor=actor, obj=row)
     return row
@@ -126,7 +137,8 @@ def revoke_signing_certificate(
     with transaction.atomic():
         certificate.revoked_at = revoked_at
         certificate.revocation_reason = reason
-        certificate.save(update_fields=["revoked_at", "revocation_reason"])
+        certificate.revoked_by = actor
+        certificate.save(update_fields=["revoked_at", "revocation_reason", "revoked_by"])
         audit.record(
             "signatures.certificate_revoked",
             actor=actor,

@@ -1442,6 +1442,8 @@ def _s(
     availability_message="",
     region="00",
     popularity=0,
+    cancellation="before_work",
+    cancellation_note="",
 ):
     return {
         "slug": slug,
@@ -1465,6 +1467,8 @@ def _s(
         "availability_message": availability_message,
         "region_code": region,
         "popularity": popularity,
+        "cancellation_policy": cancellation,
+        "cancellation_note": cancellation_note,
     }
 
 
@@ -1711,6 +1715,9 @@ SERVICES = [
         form=_deklaratsiya,
         days=60,
         type="financial",
+        cancellation="never",
+        cancellation_note="Поданную декларацию отменить нельзя: чтобы изменить сведения, "
+        "подайте уточнённую декларацию.",
     ),
     _s(
         "poluchenie-inn",
@@ -1772,6 +1779,10 @@ SERVICES = [
         form=_registratsiya_ip,
         days=3,
         fee_note="Госпошлина не взимается при электронной подаче.",
+        cancellation="never",
+        cancellation_note="Документы, поданные на государственную регистрацию, не отзываются: "
+        "решение будет принято в срок. Передумав, после регистрации можно прекратить "
+        "деятельность ИП.",
     ),
     _s(
         "registratsiya-yuridicheskogo-litsa",
@@ -1790,6 +1801,9 @@ SERVICES = [
         form=_registratsiya_ul,
         days=3,
         kinds=("individual", "entrepreneur"),
+        cancellation="never",
+        cancellation_note="Документы, поданные на государственную регистрацию, не отзываются: "
+        "решение будет принято в срок.",
     ),
     _s(
         "zhaloba-na-reshenie-nalogovogo-organa",
@@ -1890,6 +1904,9 @@ SERVICES = [
         form=_posobie,
         days=10,
         type="social",
+        cancellation="while_active",
+        cancellation_note="Отказаться от пособия можно в любой момент, в том числе после "
+        "назначения: выплаты прекратятся.",
     ),
     _s(
         "materinskij-kapital",
@@ -1967,6 +1984,9 @@ SERVICES = [
         form=_subsidiya,
         days=10,
         type="social",
+        cancellation="while_active",
+        cancellation_note="Отказаться от субсидии можно в любой момент, в том числе после "
+        "назначения: выплаты прекратятся.",
     ),
     _s(
         "zapis-k-vrachu",
@@ -2015,6 +2035,9 @@ SERVICES = [
         documents=[BIRTH_CERT, document("Документ, подтверждающий льготу", mandatory=False)],
         form=_sad,
         days=7,
+        cancellation="while_active",
+        cancellation_note="Снять ребёнка с очереди можно в любой момент, в том числе после "
+        "выдачи направления.",
     ),
     _s(
         "zapis-v-shkolu",

@@ -7,19 +7,16 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from gosportal.core.oidc_client import OIDCError
+
 SANDBOX_PREFIX = "/sandbox/bank/"
 # What the portal asks the bank to share: names and birth date (profile), the passport
 # and the SNILS (custom scopes of the partner banks, docs/sandbox.md).
 SCOPE = "openid profile passport snils"
 
 
-class BankError(Exception):
+class BankError(OIDCError):
     """The bank answered with a refusal or could not be used; ``code`` says which."""
-
-    def __init__(self, code: str, description: str = ""):
-        self.code = code
-        self.description = description
-        super().__init__(f"{code}: {description}" if description else code)
 
 
 class BankUnavailable(BankError):

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gosportal.core import ratelimit
+from gosportal.core import oidc, ratelimit
 from gosportal.integrations.bank import sandbox
 from gosportal.integrations.models import SandboxBankCustomer
 
@@ -35,13 +35,7 @@ def _bank_or_404(bank: str) -> str:
 
 
 def _oauth_error(problem: sandbox.OAuthProblem) -> JsonResponse:
-    response = JsonResponse(
-        {"error": problem.error, "error_description": problem.description}, status=problem.status
-    )
-    response["Cache-Control"] = "no-store"
-    if problem.status == 401:
-        response["WWW-Authenticate"] = 'Basic realm="sandbox-bank"'
-    return response
+    return oidc.error_response(problem, realm="sandbox-bank")
 
 
 def _page(request, bank: str, template: str, context: dict, status: int = 200):

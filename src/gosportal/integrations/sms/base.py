@@ -28,6 +28,14 @@ class SmsGateway(Protocol):
         """The operator's latest delivery report for a sent message (a status query)."""
         ...
 
+    def push_receipts(self) -> int:
+        """Deliver the delivery reports the operator owes to the portal's receipt endpoint.
+
+        A real operator posts them on its own (return 0); the sandbox posts them when the
+        worker calls this after sending. Returns how many the portal accepted.
+        """
+        ...
+
 
 def get_sms_gateway() -> SmsGateway:
     from gosportal.integrations import adapter

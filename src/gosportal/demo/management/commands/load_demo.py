@@ -34,6 +34,8 @@ DEMO_ACCOUNTS = [
     ("ivan.petrov@example.ru", "+79161000001", "Demo-Citizen-2026!", "Иван Петров", {}),
     ("anna.smirnova@example.ru", "+79161000002", "Demo-Citizen-2026!", "Анна Смирнова", {}),
     ("petr.kuznetsov@example.ru", "+79161000003", "Demo-Citizen-2026!", "Пётр Кузнецов", {}),
+    # OFF-2, OFF-3: a confirmed citizen of Tula whose applications fill the demo agency's queue.
+    ("alena.fedorova@example.ru", "+79161000004", "Demo-Citizen-2026!", "Алёна Фёдорова", {}),
     ("operator@gosportal.local", "+79990000002", "Demo-Operator-2026!", "Оператор МФЦ", {}),
 ]
 # Second factors of the demo citizens (AUTH-3). The TOTP secret is public in the README:
@@ -85,9 +87,24 @@ DEMO_OFFICERS = [
         "Главный специалист",
         "officer",
     ),
+    (  # APP-9: reviews appeals against the agency's refusals (/desk/appeals/).
+        "agency.appeals@gosportal.local",
+        "+79990000005",
+        "Demo-Officer-2026!",
+        "Орлова",
+        "Марина",
+        "Викторовна",
+        "ТУЛ-000003",
+        "00003",
+        "Консультант по обжалованию решений",
+        "appeal_officer",
+    ),
 ]
 # SNILS of the demo citizens (a login too, AUTH-1). Valid check digits.
-DEMO_SNILS = {"ivan.petrov@example.ru": "112-233-445 95"}
+DEMO_SNILS = {
+    "ivan.petrov@example.ru": "112-233-445 95",
+    "alena.fedorova@example.ru": "123-456-789 64",
+}
 # REG-2: personal data matching a sandbox registry person (docs/sandbox.md, «Реестры»),
 # so the registry checks (run by the worker) make the account standard.
 # PROF-1: further documents of the demo citizen (a licence expiring in 2026 shows the
@@ -132,8 +149,28 @@ DEMO_PROFILES = {
         "passport_department_code": "770-001",
         "inn": "770712345633",
         "registration_address": "119021, г. Москва, ул. Льва Толстого, д. 1, кв. 1",
-    }
+    },
+    # A sandbox registry person too (docs/sandbox.md), confirmed by the demo operator.
+    "alena.fedorova@example.ru": {
+        "last_name": "Фёдорова",
+        "first_name": "Алёна",
+        "middle_name": "Петровна",
+        "birth_date": datetime.date(1992, 7, 1),
+        "sex": Sex.FEMALE,
+        "birthplace": "г. Тула",
+        "passport_series": "4511",
+        "passport_number": "234567",
+        "passport_issued_on": datetime.date(2012, 7, 20),
+        "passport_issuer": "Отделом УФМС России по Тульской области в Центральном районе г. Тулы",
+        "passport_department_code": "710-001",
+        "inn": "500123456750",
+        "registration_address": "300041, Тульская обл., г. Тула, ул. Советская, д. 10, кв. 25",
+    },
 }
+# OFF-2, OFF-3: the demo agency's work — its certificate, a seed service and applications
+# of this citizen in every stage, worked by the demo officer (demo/agency_work.py).
+DEMO_AGENCY_CITIZEN = "alena.fedorova@example.ru"
+DEMO_AGENCY_OFFICER = "agency.officer@gosportal.local"
 
 
 class Command(BaseCommand):
@@ -183,6 +220,11 @@ class Command(BaseCommand):
                 self._ensure_sms(user)
         self._ensure_agency()
         self._ensure_catalog()
+        # CAT-5: sandbox partner sites registered for single sign-on, linked to services.
+        from gosportal.partners.sandbox import load_sandbox_partners
+
+        partners = load_sandbox_partners()
+        self.stdout.write(f"{len(partners)} sandbox partner sites (docs/sandbox.md, /sso/sites/)")
         people = load_test_people()
         self.stdout.write(f"{people} test people in the sandbox registries (docs/sandbox.md)")
         customers = load_test_customers()
@@ -200,6 +242,14 @@ class Command(BaseCommand):
 
         made = ensure_demo_applications(user_by_login("ivan.petrov@example.ru"))
         self.stdout.write(f"{len(made)} applications of ivan.petrov@example.ru (/applications/)")
+        self._ensure_agency_work()
+        # APP-9: the demo agency's refused application is appealed (/desk/appeals/).
+        from gosportal.appeals.demo import ensure_demo_appeal
+        from gosportal.catalog.models import Agency
+
+        appeal = ensure_demo_appeal(Agency.objects.get(slug=DEMO_AGENCY["slug"]))
+        if appeal is not None:
+            self.stdout.write(f"appeal {appeal.number} waits for the agency's appeal officer")
         self.stdout.write(self.style.SUCCESS(f"{User.objects.count()} accounts in the database."))
 
     def _ensure_profile(self, user: User, data: dict) -> None:
@@ -314,6 +364,29 @@ class Command(BaseCommand):
             if role == "administrator":
                 admin = user
             self.stdout.write(f"  {role}: {email} / {phone}")
+
+    def _ensure_agency_work(self) -> None:
+        """OFF-2, OFF-3: the demo officer's queue (see DEMO_AGENCY_CITIZEN)."""
+        from gosportal.catalog.models import Agency, Officer
+        from gosportal.demo import agency_work
+        from gosportal.signatures.agencies import ensure_agency_certificate
+
+        agency = Agency.objects.get(slug=DEMO_AGENCY["slug"])
+        taken = agency_work.take_over_services(agency)
+        if taken:
+            self.stdout.write(f"{agency.short_name} provides: {', '.join(s.slug for s in taken)}")
+        # Only agencies with demo work get a certificate: issuing one takes a moment.
+        certificate = ensure_agency_certificate(agency)
+        self.stdout.write(f"  signing certificate {certificate.serial} (/desk/certificate/)")
+        citizen = user_by_login(DEMO_AGENCY_CITIZEN)
+        if not agency_work.confirm_at_service_centre(citizen, user_by_login(DEMO_OPERATOR)):
+            self.stdout.write(f"  {DEMO_AGENCY_CITIZEN} is {citizen.level}: no applications")
+            return
+        self.stdout.write(f"{DEMO_AGENCY_CITIZEN}: confirmed at a service centre")
+        officer = Officer.objects.get(user=user_by_login(DEMO_AGENCY_OFFICER))
+        made = agency_work.ensure_agency_work(agency, citizen=citizen, officer=officer)
+        statuses = ", ".join(str(a.get_status_display()) for a in made)
+        self.stdout.write(f"  {len(made)} applications in the agency's queue: {statuses}")
 
     def _ensure_catalog(self) -> None:
         """CAT-4: the seed catalogue of services; two favourites for the demo citizen."""
