@@ -66,6 +66,28 @@ def run_tasks(monkeypatch):
     return run
 
 
+@pytest.fixture(autouse=True)
+def _calendar_days(request):
+    """The production calendar's transfers of days off, as migration core/0002 seeds
+    them, for every test with the database: a transactional test's flush empties the
+    table for the tests after it in the same process (working-day deadlines shift)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    import importlib
+
+    from gosportal.core.calendar import calendar_changed
+    from gosportal.core.models import CalendarDay
+
+    if CalendarDay.objects.exists():
+        return
+    seeded = importlib.import_module("gosportal.core.migrations.0002_calendar_days")
+    CalendarDay.objects.bulk_create(
+        CalendarDay(date=day, is_working=is_working, name=name)
+        for day, is_working, name in seeded.DAYS
+    )
+    calendar_changed()
+
+
 def sign_in_as(client, user, *, reauthenticated: bool = True):
     """Sign ``client`` in as ``user`` without the password step, recording the session as
     a real sign-in does (the session middleware signs out sessions it has no row for)."""

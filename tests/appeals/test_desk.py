@@ -111,6 +111,25 @@ def test_evidence_is_streamed_without_caching(client, appeal, appeal_officer):
     assert "attachment" in response["Content-Disposition"]
 
 
+def test_reading_evidence_is_recorded_in_the_audit_log(client, appeal, appeal_officer):
+    sign_in_as(client, appeal_officer.user)
+    evidence = appeal.evidence.get()
+    assert client.get(f"/desk/appeals/{appeal.pk}/files/{evidence.pk}/").status_code == 200
+    event = AuditEvent.objects.get(action="appeal.evidence_viewed")
+    assert event.actor_id == appeal_officer.user_id
+    assert (event.object_type, event.object_id) == ("appeals.appeal", str(appeal.pk))
+    assert event.details == {"evidence": evidence.pk}
+
+
+@pytest.mark.parametrize("page", ["100000000000000000000", "99999", "abc", "-3", ""])
+def test_the_queue_survives_any_page_number(client, appeal, appeal_officer, page):
+    sign_in_as(client, appeal_officer.user)
+    response = client.get("/desk/appeals/", {"page": page, "show": "all"})
+    assert response.status_code == 200
+    rows = [row["appeal"].pk for row in response.context["rows"]]
+    assert rows == ([appeal.pk] if page in ("abc", "-3", "") else [])
+
+
 def test_taking_an_appeal_puts_it_in_review_assigned_to_me(client, appeal, appeal_officer):
     sign_in_as(client, appeal_officer.user)
     response = client.post(f"/desk/appeals/{appeal.pk}/take/", follow=True)
@@ -215,6 +234,33 @@ def test_the_officer_who_refused_may_not_decide_the_appeal(client, frozen, citiz
     appeal.refresh_from_db()
     assert appeal.status == Appeal.Status.REGISTERED
     assert Application.objects.get(pk=application.pk).status == Status.APPEALED
+
+
+def test_an_appeal_officer_may_not_review_their_own_appeal(
+    client, frozen, service, officer, appeal_officer, head
+):
+    application = submit(appeal_officer.user, service)  # a civil servant applies too
+    services.reject(application=application, officer=officer, reason="Доход выше порога")
+    application.refresh_from_db()
+    appeal = appeals.file_appeal(application=application, actor=appeal_officer.user, reason=REASON)
+    assert appeal_officer.user_id in appeals.conflicted_user_ids(appeal)
+    with pytest.raises(Forbidden) as refused:
+        appeals.take_appeal(appeal=appeal, officer=appeal_officer)
+    assert refused.value.code == "not_independent"
+    assert "вашему собственному заявлению" in str(refused.value)
+    with pytest.raises(Forbidden):
+        appeals.decide_appeal(
+            appeal=appeal, officer=appeal_officer, outcome=appeals.UPHOLD, decision=DECISION
+        )
+    sign_in_as(client, appeal_officer.user)
+    page = client.get(f"/desk/appeals/{appeal.pk}/").content.decode()
+    assert "Принять решение" not in page and f"/desk/appeals/{appeal.pk}/take/" not in page
+    appeal.refresh_from_db()
+    assert appeal.status == Appeal.Status.REGISTERED and appeal.assigned_to_id is None
+    assert Application.objects.get(pk=application.pk).status == Status.APPEALED
+    # A colleague reviews it.
+    appeals.take_appeal(appeal=appeal, officer=head)
+    assert Appeal.objects.get(pk=appeal.pk).assigned_to_id == head.user_id
 
 
 def test_the_officer_who_dismissed_may_not_decide_the_repeat(appeal, appeal_officer, head, citizen):

@@ -10,6 +10,7 @@ from gosportal.applications import selectors, services
 from gosportal.applications.models import Application, Status
 from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gosportal.core.models import AuditEvent, OutboxEvent
+from tests.applications.conftest import PASSPORT_COPY, pdf
 from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,74 @@ def test_the_queue_is_scoped_and_ordered_by_deadline(submitted, agency, officer)
     rows = selectors.agency_queue(agency, overdue=True, today=datetime.date(2026, 1, 12))
     assert [a.pk for a in rows] == [submitted.pk]
     assert not selectors.agency_queue(OfficerFactory().agency).exists()
+
+
+# --- nobody decides on their own application ---------------------------------------------
+
+
+def _applied_by(user, service) -> Application:
+    """An application ``user`` (here a civil servant of the agency) submitted themselves."""
+    draft = services.start_draft(user=user, service=service)
+    services.add_attachment(application=draft, document=PASSPORT_COPY, upload=pdf())
+    answers = {"last_name": "Волков", "birth_date": "1985-05-05", "reason": "lost"}
+    return services.submit(application=draft, answers=answers, actor=user)
+
+
+@pytest.mark.parametrize("role", ["officer", "head", "appeal_officer"])
+def test_an_officer_may_not_take_their_own_application_into_work(agency, service, role):
+    own = OfficerFactory(agency=agency, role=role)
+    application = _applied_by(own.user, service)
+    with pytest.raises(Forbidden) as refused:
+        services.take_into_work(application=application, officer=own)
+    assert refused.value.code == "own_application"
+    assert "ваше собственное заявление" in str(refused.value)
+    stored = Application.objects.get(pk=application.pk)
+    assert stored.status == Status.SUBMITTED and stored.assigned_officer_id is None
+
+
+@pytest.mark.parametrize("action", ["approve", "reject", "clarify", "ready"])
+def test_an_officer_may_not_decide_their_own_application_taken_by_a_colleague(
+    agency, service, officer, action
+):
+    own = OfficerFactory(agency=agency, role="officer")
+    application = services.take_into_work(
+        application=_applied_by(own.user, service), officer=officer
+    )
+    if action == "ready":
+        services.approve(application=application, officer=officer)
+    before = Application.objects.get(pk=application.pk).status
+    decide = {
+        "approve": lambda: services.approve(application=application, officer=own),
+        "reject": lambda: services.reject(application=application, officer=own, reason="Нет"),
+        "clarify": lambda: services.request_clarification(
+            application=application, officer=own, comment="Уточните", days=3
+        ),
+        "ready": lambda: services.mark_ready(
+            application=application, officer=own, comment="Окно 3"
+        ),
+    }[action]
+    with pytest.raises(Forbidden) as refused:
+        decide()
+    assert refused.value.code == "own_application"
+    assert Application.objects.get(pk=application.pk).status == before
+
+
+def test_the_head_may_not_assign_an_application_to_its_applicant(agency, service, officer):
+    head = OfficerFactory(agency=agency, role="head")
+    own = OfficerFactory(agency=agency, role="officer")
+    application = _applied_by(own.user, service)
+    with pytest.raises(InvalidInput) as refused:
+        services.assign(application=application, head=head, officer_id=own.pk)
+    assert refused.value.field == "officer"
+    assert Application.objects.get(pk=application.pk).assigned_officer_id is None
+    services.assign(application=application, head=head, officer_id=officer.pk)
+    assert Application.objects.get(pk=application.pk).assigned_officer_id == officer.user_id
+
+
+def test_the_head_may_not_assign_their_own_application(agency, service, officer):
+    head = OfficerFactory(agency=agency, role="head")
+    application = _applied_by(head.user, service)
+    with pytest.raises(Forbidden) as refused:
+        services.assign(application=application, head=head, officer_id=officer.pk)
+    assert refused.value.code == "own_application"
+    assert Application.objects.get(pk=application.pk).assigned_officer_id is None

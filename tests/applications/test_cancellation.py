@@ -13,8 +13,10 @@ from gosportal.applications import cancellation, services
 from gosportal.applications.models import Status
 from gosportal.catalog.models import Service
 from gosportal.catalog.services import check_service
+from gosportal.core.calendar import add_working_days
 from gosportal.core.errors import Conflict, InvalidInput
 from tests.conftest import sign_in_as
+from tests.factories import OfficerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +101,27 @@ def test_an_active_service_is_cancelled_and_restored_where_it_was(
         services.restore(application=submitted, actor=citizen)
     submitted.refresh_from_db()
     assert submitted.status == path[-1] and submitted.cancelled_at is None
+
+
+def test_a_restored_clarification_waits_for_the_answer_by_the_same_day(
+    submitted, citizen, service, agency
+):
+    _policy(service, Service.Cancellation.WHILE_ACTIVE)
+    officer = OfficerFactory(agency=agency, role="officer")
+    services.take_into_work(application=submitted, officer=officer)
+    services.request_clarification(
+        application=submitted, officer=officer, comment="Приложите фото", days=5
+    )
+    due = add_working_days(timezone.localdate(), 5)
+    services.cancel(application=submitted, actor=citizen)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.CANCELLED
+    assert submitted.clarification_due == due  # kept while cancelled
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=1), tick=False):
+        services.restore(application=submitted, actor=citizen)
+    submitted.refresh_from_db()
+    assert submitted.status == Status.CLARIFICATION
+    assert submitted.clarification_due == due
 
 
 def test_a_cancelled_active_service_is_not_restored_after_thirty_days(submitted, citizen, service):

@@ -11,7 +11,7 @@ import time_machine
 
 from gosportal.applications import services
 from gosportal.applications.models import Application, Status
-from gosportal.core.errors import Conflict, Forbidden, NotFound
+from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from tests.applications.conftest import PHOTO, VALID, png
 from tests.conftest import sign_in_as
 from tests.factories import OfficerFactory
@@ -233,3 +233,41 @@ def test_a_bad_file_with_the_answer_is_refused_and_the_answer_kept(client, asked
     stored = Application.objects.get(pk=asked.pk)
     assert stored.status == Status.CLARIFICATION and stored.clarification_due == DUE
     assert not stored.attachments.filter(document=PHOTO).exists()
+
+
+def test_a_too_long_answer_is_refused_and_kept(client, asked, citizen):
+    answer = "Я" * 2001
+    with on(FRIDAY):
+        sign_in_as(client, citizen)
+        response = client.post(
+            f"/applications/{asked.number}/edit/", _answer(clarification_answer=answer)
+        )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ответ ведомству: не более 2000 символов, сейчас 2001." in page
+    assert f">{answer}</textarea>" in page
+    stored = Application.objects.get(pk=asked.pk)
+    assert stored.status == Status.CLARIFICATION and stored.clarification_due == DUE
+    assert stored.version == 1
+
+
+def test_an_answer_of_exactly_the_limit_is_taken(client, asked, citizen):
+    answer = "Я" * 2000
+    with on(FRIDAY):
+        sign_in_as(client, citizen)
+        response = client.post(
+            f"/applications/{asked.number}/edit/", _answer(clarification_answer=answer)
+        )
+    assert response.status_code == 302
+    stored = Application.objects.get(pk=asked.pk)
+    assert stored.status == Status.RESUBMITTED and stored.changes.last().comment == answer
+
+
+def test_the_service_refuses_a_too_long_answer_rather_than_cutting_it(asked, citizen):
+    with on(FRIDAY), pytest.raises(InvalidInput) as refused:
+        services.resubmit(
+            application=asked, answers={"last_name": "Петров"}, actor=citizen, comment="Я" * 2001
+        )
+    assert refused.value.field == "clarification_answer"
+    stored = Application.objects.get(pk=asked.pk)
+    assert stored.status == Status.CLARIFICATION and stored.version == 1

@@ -14,7 +14,7 @@ from gosportal.applications.models import Application, DeadlineReminder
 from gosportal.applications.reminders import send_due_reminders
 from gosportal.core.models import OutboxEvent
 from gosportal.core.schedule import JOBS, Job, Scheduler
-from tests.factories import OfficerFactory, UserFactory
+from tests.factories import AgencyFactory, OfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +203,58 @@ def _draft_with_file(service, user):
     draft = services.start_draft(user=user, service=service)
     services.add_attachment(application=draft, document=PASSPORT_COPY, upload=pdf())
     return draft
+
+
+# --- only the agency's current staff hear of its applications -----------------------------
+
+
+def _leave(officer, how: str) -> None:
+    """The assigned officer is switched off, moves to another agency or loses the account."""
+    if how == "switched_off":
+        officer.is_active = False
+        officer.save(update_fields=["is_active"])
+    elif how == "moved":
+        officer.agency = AgencyFactory()
+        officer.save(update_fields=["agency"])
+    else:
+        officer.user.is_active = False
+        officer.user.save(update_fields=["is_active"])
+
+
+LEFT = ["switched_off", "moved", "account_off"]
+
+
+@pytest.mark.parametrize("how", LEFT)
+def test_an_officer_who_left_is_not_reminded_of_the_decision(working, officer, how):
+    _leave(officer, how)
+    assert every_day(MONDAY, datetime.date(2026, 3, 12)) == {}
+    assert reminders() == []
+
+
+@pytest.mark.parametrize("how", LEFT)
+def test_an_officer_who_left_does_not_hear_that_the_deadline_passed(asked, citizen, officer, how):
+    every_day(TUESDAY, CLARIFY_DUE)  # the applicant's two reminders
+    _leave(officer, how)
+    assert every_day(datetime.date(2026, 3, 12), datetime.date(2026, 3, 20)) == {}
+    assert [user_id for user_id, _what, _date in reminders()] == [citizen.pk, citizen.pk]
+
+
+def test_the_current_officer_is_still_reminded_beside_one_who_left(
+    working, officer, agency, service
+):
+    colleague = OfficerFactory(agency=agency, role="officer")
+    other = UserFactory(level="standard")
+    theirs = services.submit(
+        application=_draft_with_file(service, other),
+        answers={"last_name": "Иванов", "birth_date": "1990-02-01", "reason": "lost"},
+        actor=other,
+    )
+    services.take_into_work(application=theirs, officer=colleague)
+    _leave(officer, "switched_off")
+    assert every_day(MONDAY, datetime.date(2026, 3, 12)) == {FRIDAY: 1}
+    assert reminders() == [
+        (colleague.user_id, f"решение по заявлению № {theirs.number}", "10.03.2026")
+    ]
 
 
 def test_concurrent_runs_send_each_reminder_once(working):

@@ -169,6 +169,29 @@ def test_several_files_per_document_and_delete_before_submission(
     assert not vault.raw_path(first.vault_name).exists()
 
 
+def test_files_per_document_are_limited(draft, monkeypatch):
+    monkeypatch.setattr(services, "FILES_PER_DOCUMENT", 2)
+    services.add_attachment(application=draft, document=PHOTO, upload=png("a.png"))
+    services.add_attachment(application=draft, document=PHOTO, upload=png("b.png"))
+    with pytest.raises(InvalidInput) as refused:
+        services.add_attachment(application=draft, document=PHOTO, upload=png("c.png"))
+    assert refused.value.field == PHOTO
+    assert str(refused.value) == f"{PHOTO}: не более 2 файлов. Удалите лишние."
+    assert sorted(draft.attachments.values_list("name", flat=True)) == ["a.png", "b.png"]
+    # Another document has its own allowance.
+    services.add_attachment(application=draft, document=PASSPORT_COPY, upload=pdf())
+    assert draft.attachments.count() == 3
+
+
+def test_the_limit_counts_only_files_waiting_to_be_sent(submitted, monkeypatch):
+    monkeypatch.setattr(services, "FILES_PER_DOCUMENT", 1)
+    assert submitted.attachments.get(document=PASSPORT_COPY).version == 1  # already sent
+    services.add_attachment(application=submitted, document=PASSPORT_COPY, upload=pdf())
+    with pytest.raises(InvalidInput):
+        services.add_attachment(application=submitted, document=PASSPORT_COPY, upload=pdf())
+    assert submitted.attachments.filter(document=PASSPORT_COPY).count() == 2
+
+
 def test_submitted_files_cannot_be_deleted(submitted):
     attachment = submitted.attachments.get()
     with pytest.raises(NotFound):

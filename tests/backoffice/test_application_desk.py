@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from gosportal.applications import services
 from gosportal.applications.models import Application, Status, StatusChange
+from gosportal.core.models import AuditEvent
 from gosportal.documents.models import IssuedDocument
 from tests.applications.conftest import PASSPORT_COPY, documents, form_definition, pdf
 from tests.conftest import sign_in_as
@@ -241,6 +242,27 @@ def test_taking_a_decided_application_is_refused_with_a_message(client, officer,
     assert submitted.status == Status.REJECTED and submitted.assigned_officer_id is None
 
 
+def test_taking_my_own_application_into_work_is_refused(client, officer, service):
+    own = _submit(officer.user, service)  # civil servants apply for services too
+    sign_in_as(client, officer.user)
+    response = client.post(f"/desk/applications/{own.number}/take/", follow=True)
+    assert response.redirect_chain[0][0] == f"/desk/applications/{own.number}/"
+    assert "Это ваше собственное заявление" in response.content.decode()
+    own.refresh_from_db()
+    assert own.status == Status.SUBMITTED and own.assigned_officer_id is None
+    assert list(own.changes.values_list("to_status", flat=True)) == [Status.SUBMITTED]
+
+
+def test_the_head_may_not_assign_an_application_to_its_applicant(client, head, officer, service):
+    own = _submit(officer.user, service)
+    sign_in_as(client, head.user)
+    response = client.post(f"/desk/applications/{own.number}/assign/", {"officer": officer.pk})
+    assert response.status_code == 400
+    assert "сотрудник не может рассматривать собственное заявление" in response.content.decode()
+    own.refresh_from_db()
+    assert own.assigned_officer_id is None
+
+
 def test_the_head_assigns_an_officer_of_the_agency(client, head, officer, submitted):
     sign_in_as(client, head.user)
     response = client.post(
@@ -379,6 +401,23 @@ def test_attachments_are_streamed_without_caching(client, officer, submitted):
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     assert response.content.startswith(b"%PDF")
+
+
+def test_reading_an_applicants_file_is_recorded_in_the_audit_log(client, officer, submitted):
+    sign_in_as(client, officer.user)
+    file = submitted.attachments.first()
+    assert client.get(f"/desk/applications/{submitted.number}/files/{file.pk}/").status_code == 200
+    event = AuditEvent.objects.get(action="application.attachment_viewed")
+    assert event.actor_id == officer.user_id
+    assert (event.object_type, event.object_id) == ("applications.application", str(submitted.pk))
+    assert event.details == {"attachment": file.pk}
+
+
+def test_another_agencys_officer_reads_no_file_and_leaves_no_trace(client, submitted):
+    sign_in_as(client, OfficerFactory(role="head").user)
+    file = submitted.attachments.first()
+    assert client.get(f"/desk/applications/{submitted.number}/files/{file.pk}/").status_code == 404
+    assert not AuditEvent.objects.filter(action="application.attachment_viewed").exists()
 
 
 def test_the_timeline_shows_internal_changes_too(client, officer, submitted):

@@ -4,12 +4,17 @@ the card; afterwards the officer marks the paper result ready to collect and com
 the application."""
 
 import datetime
+import time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import urlencode
 
+from gosportal.accounts.reauth import SESSION_KEY
 from gosportal.applications import services
 from gosportal.applications.models import Status
 from gosportal.backoffice.results import RESULT_TEMPLATE, result_context
@@ -335,6 +340,34 @@ def test_the_page_offers_ready_and_complete_only_after_approval(client, officer,
     _approve(client, officer, working, signed_in=True)
     text = client.get(f"/desk/applications/{working.number}/").content.decode()
     assert "/ready/" in text and "/complete/" in text
+
+
+def _reauthenticated_long_ago(client):
+    """The sign-in stays, but the last proof of identity is older than the window."""
+    session = client.session
+    session[SESSION_KEY] = int(time.time()) - settings.REAUTH_SECONDS - 60
+    session.save()
+
+
+@pytest.mark.parametrize("action", ["ready", "complete"])
+def test_ready_and_complete_need_a_recent_re_authentication(client, approved, action):
+    _reauthenticated_long_ago(client)
+    path = f"/desk/applications/{approved.number}/{action}/"
+    response = client.post(path, {"comment": "Окно 3"})
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:reauth')}?{urlencode({'next': path})}"
+    approved.refresh_from_db()
+    assert approved.status == Status.APPROVED
+    assert approved.changes.last().to_status == Status.APPROVED
+
+
+@pytest.mark.parametrize("action", ["ready", "complete"])
+def test_back_from_re_authentication_ready_and_complete_show_the_card(client, approved, action):
+    response = client.get(f"/desk/applications/{approved.number}/{action}/")
+    assert response.status_code == 302
+    assert response.url == f"/desk/applications/{approved.number}/"
+    approved.refresh_from_db()
+    assert approved.status == Status.APPROVED
 
 
 @pytest.mark.parametrize("action", ["ready", "complete"])

@@ -14,13 +14,15 @@ from django.utils import timezone
 from gosportal.accounts.models import User
 from gosportal.core import oidc
 from gosportal.core.models import AuditEvent
-from gosportal.partners import sandbox
-from gosportal.partners.models import AuthorizationCode, PartnerConsent
+from gosportal.core.oidc import OAuthProblem
+from gosportal.partners import sandbox, services
+from gosportal.partners.models import AccessToken, AuthorizationCode, PartnerConsent
 from tests.conftest import sign_in_as
 from tests.partners.helpers import (
     HEALTH,
     HOST,
     INSURER,
+    ISSUER,
     VERIFIER,
     authorize_url,
     basic,
@@ -88,6 +90,41 @@ def test_a_real_partners_redirect_uri_must_match_exactly(client, person, partner
     # Its form posts here and is answered by a redirect to the partner: CSP allows it.
     csp = response["Content-Security-Policy"]
     assert "form-action 'self' https://zdrav.example" in csp
+
+
+@pytest.mark.parametrize(
+    "uri",
+    [
+        f"http://127.0.0.1:9999{sandbox.path(HEALTH, 'callback/')}",  # another port
+        f"http://localhost{sandbox.path(HEALTH, 'callback/')}",  # another allowed host
+    ],
+)
+def test_a_sandbox_redirect_uri_must_be_on_the_requests_own_host(client, person, uri):
+    response = client.get(authorize_url(redirect_uri=uri))
+    assert response.status_code == 400
+    assert "Location" not in response
+    assert "не зарегистрирован как партнёр" in response.content.decode()
+    assert not AuthorizationCode.objects.exists()
+    # The same path on the host the request came to is the partner's.
+    assert get_code(client)
+    # And that URI is good when the portal is reached on its host and port (the
+    # permission is remembered: straight back with a code).
+    netloc = uri.split("/")[2]
+    response = client.get(authorize_url(redirect_uri=uri), HTTP_HOST=netloc)
+    assert response.status_code == 302
+    assert response["Location"].startswith(f"{uri}?")
+    assert "code" in query_of(response["Location"])
+
+
+def test_a_consent_ticket_for_another_hosts_redirect_uri_is_refused(client, person):
+    uri = f"http://127.0.0.1:9999{sandbox.path(HEALTH, 'callback/')}"
+    page = client.get(authorize_url(redirect_uri=uri), HTTP_HOST="127.0.0.1:9999")
+    assert page.status_code == 200
+    response = decide(client, page)  # posted to 127.0.0.1, not 127.0.0.1:9999
+    assert response.status_code == 400
+    assert "Location" not in response
+    assert not AuthorizationCode.objects.exists()
+    assert not PartnerConsent.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -241,6 +278,59 @@ def test_a_failed_pkce_check_burns_the_code(client, person):
     assert token_request(client, code).json()["error_description"] == (
         "authorization code already used"
     )
+
+
+def test_a_replayed_code_stops_the_tokens_issued_for_it(client, person):
+    code = get_code(client)
+    access_token = token_request(client, code).json()["access_token"]
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {access_token}"}
+    assert client.get("/sso/userinfo", **bearer).status_code == 200
+    # Another partner's token for the same person is not the replayed code's.
+    insurer_code = get_code(client, INSURER)
+    insurer = _insurer_token_request(client, insurer_code, _assertion(f"{HOST}/sso/token"))
+    insurer_bearer = {"HTTP_AUTHORIZATION": f"Bearer {insurer.json()['access_token']}"}
+
+    replay = token_request(client, code)
+    assert replay.status_code == 400
+    assert replay.json() == {
+        "error": "invalid_grant",
+        "error_description": "authorization code already used",
+    }
+    info = client.get("/sso/userinfo", **bearer)
+    assert info.status_code == 401
+    assert info["WWW-Authenticate"].startswith("Bearer")
+    health = AccessToken.objects.get(partner__slug="zdorovie71")
+    assert health.revoked_at is not None
+    assert client.get("/sso/userinfo", **insurer_bearer).status_code == 200
+    event = AuditEvent.objects.get(action="partners.code_replayed")
+    assert event.details == {"partner": "zdorovie71", "user": person.pk}
+
+
+def test_a_replay_leaves_the_tokens_of_other_codes_alone(client, person):
+    first = get_code(client)
+    token_request(client, first)
+    later = token_request(client, get_code(client)).json()["access_token"]
+    assert token_request(client, first).status_code == 400
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {later}"}
+    assert client.get("/sso/userinfo", **bearer).status_code == 200
+
+
+def test_a_replay_between_redemption_and_token_stops_that_token(client, person):
+    code = get_code(client)
+    grant = services.redeem_code(
+        partner=AuthorizationCode.objects.get().partner,
+        form={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": redirect_uri(),
+            "code_verifier": VERIFIER,
+        },
+    )
+    assert token_request(client, code).status_code == 400  # the replay comes first
+    with pytest.raises(OAuthProblem) as refused:
+        services.issue_tokens(grant=grant, iss=ISSUER)
+    assert refused.value.description == "authorization code already used"
+    assert not AccessToken.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -405,6 +495,19 @@ def test_asking_for_more_than_allowed_asks_again(client, person):
     assert consent.scope_set == {"openid", "phone", "snils"}
 
 
+def test_a_parallel_first_consent_returns_the_one_granted_first(person, partners, monkeypatch):
+    partner = partners["zdorovie71"]
+    # Another «Разрешить» committed its permission after this one looked and found none.
+    first = PartnerConsent.objects.create(user=person, partner=partner, scopes="openid phone")
+    monkeypatch.setattr(
+        PartnerConsent.objects, "select_for_update", lambda: PartnerConsent.objects.none()
+    )
+    consent = services.grant_consent(user=person, partner=partner, scopes={"openid", "phone"})
+    assert consent.pk == first.pk
+    assert PartnerConsent.objects.filter(user=person, partner=partner).count() == 1
+    assert not AuditEvent.objects.filter(action="partners.consent_granted").exists()
+
+
 def test_userinfo_without_a_valid_token_is_refused(client, person):
     assert client.get("/sso/userinfo").status_code == 401
     assert client.get("/sso/userinfo", HTTP_AUTHORIZATION="Bearer nope").status_code == 401
@@ -413,6 +516,23 @@ def test_userinfo_without_a_valid_token_is_refused(client, person):
     with time_machine.travel(timezone.now() + timedelta(minutes=11)):
         expired = client.get("/sso/userinfo", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert expired.status_code == 401
+
+
+def test_guessed_userinfo_tokens_slow_down_that_address(client, person):
+    token = token_request(client, get_code(client)).json()["access_token"]
+    guesser = {"REMOTE_ADDR": "203.0.113.7"}
+
+    def userinfo(raw: str, **extra):
+        return client.get("/sso/userinfo", HTTP_AUTHORIZATION=f"Bearer {raw}", **extra)
+
+    for attempt in range(19):
+        assert userinfo(f"guess-{attempt}", **guesser).status_code == 401
+    assert userinfo(token, **guesser).status_code == 200  # 19 guesses: still answered
+    assert userinfo("guess-19", **guesser).status_code == 401
+    blocked = userinfo(token, **guesser)  # the 20th guess closed that address
+    assert blocked.status_code == 429
+    assert blocked.json()["error"] == "invalid_token"
+    assert userinfo(token, REMOTE_ADDR="198.51.100.9").status_code == 200
 
 
 def test_the_sandbox_off_switches_sandbox_partners_off(client, person, settings):

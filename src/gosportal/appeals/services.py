@@ -279,8 +279,9 @@ def _agency_appeal(appeal: Appeal, officer) -> Appeal:
 
 def conflicted_user_ids(appeal: Appeal) -> set[int]:
     """Who made the decisions this appeal is against (APP-9: independent review): the
-    refusal appealed and the refusals of earlier appeals of the same application."""
-    return set(
+    refusal appealed and the refusals of earlier appeals of the same application — and
+    the applicant, who never reviews their own appeal."""
+    deciders = set(
         StatusChange.objects.filter(
             pk__in=Appeal.objects.filter(
                 application_id=appeal.application_id, sequence__lte=appeal.sequence
@@ -289,9 +290,15 @@ def conflicted_user_ids(appeal: Appeal) -> set[int]:
         .exclude(actor_id=None)
         .values_list("actor_id", flat=True)
     )
+    return deciders | {appeal.application.applicant_id}
 
 
 def check_independent(appeal: Appeal, officer) -> None:
+    if officer.user_id == appeal.application.applicant_id:
+        raise Forbidden(
+            _("Это жалоба на решение по вашему собственному заявлению: её рассмотрит коллега."),
+            code="not_independent",
+        )
     if officer.user_id in conflicted_user_ids(appeal):
         raise Forbidden(
             _(

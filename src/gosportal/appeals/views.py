@@ -6,8 +6,6 @@ person's number is a 404. The appeals themselves are shown on the application's 
 by the ``appeals_card`` template tag.
 """
 
-import urllib.parse
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -21,7 +19,7 @@ from gosportal.appeals.forms import AppealForm
 from gosportal.applications import selectors as application_selectors
 from gosportal.applications.models import Status
 from gosportal.core.errors import DomainError, NotFound, add_to_form
-from gosportal.core.files import KINDS
+from gosportal.core.files import private_download
 from gosportal.core.ratelimit import ratelimit
 
 
@@ -104,11 +102,6 @@ def evidence_view(request, ref: str, evidence_id: int):
 
 
 def file_response(evidence) -> HttpResponse:
-    response = HttpResponse(
-        services.read_evidence(evidence), content_type=KINDS[evidence.kind].mime_type
+    return private_download(
+        services.read_evidence(evidence), name=evidence.name, kind=evidence.kind
     )
-    quoted = urllib.parse.quote(evidence.name)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quoted}"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response

@@ -144,11 +144,18 @@ class Application(models.Model):
                 condition=~models.Q(status="draft"),
                 name="application_queue_due_idx",
             ),
-            # OFF-2: «Мне» / «Без исполнителя» in the same order.
+            # OFF-2: «Мне» in the same order.
             models.Index(
                 fields=["agency", "assigned_officer_id", "due_date", "id"],
                 condition=~models.Q(status="draft"),
                 name="application_queue_assignee_idx",
+            ),
+            # OFF-2: «Без исполнителя» — few rows (the newest), which the planner would
+            # otherwise look for along the whole due-date index (bench/README.md).
+            models.Index(
+                fields=["agency", "due_date", "id"],
+                condition=models.Q(assigned_officer_id__isnull=True) & ~models.Q(status="draft"),
+                name="application_queue_free_idx",
             ),
             # The daily deadline reminders (docs/applications.md).
             models.Index(fields=["status", "due_date"], name="application_status_due_idx"),

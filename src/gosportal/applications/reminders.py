@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gosportal.applications.models import Application, DeadlineReminder, Status
+from gosportal.catalog.models import Officer
 from gosportal.core.calendar import add_working_days, next_working_day, working_days_between
 from gosportal.core.notify import notify
 
@@ -53,6 +54,8 @@ class Due:
     occasion: str
     user_id: int
     payload: dict
+    # For an officer's reminder: the agency they must still serve to receive it.
+    agency_id: int | None = None
 
 
 def send_due_reminders(now: datetime.datetime | None = None) -> int:
@@ -138,6 +141,7 @@ def clarification_reminders(application: Application, today: datetime.date) -> l
                 occasion,
                 application.assigned_officer_id,
                 _payload(application, what=what, date=expired, url=_desk_url(application)),
+                agency_id=application.agency_id,
             )
         ]
     if due == today:
@@ -188,12 +192,14 @@ def decision_reminders(application: Application, today: datetime.date) -> list[D
             _payload(
                 application, what=what, date=due.strftime("%d.%m.%Y"), url=_desk_url(application)
             ),
+            agency_id=application.agency_id,
         )
     ]
 
 
 def _send_new(due: list[Due]) -> int:
     """Send those of ``due`` not recorded as sent; returns how many went out."""
+    due = _to_current_staff(due)
     if not due:
         return 0
     already = set(
@@ -206,6 +212,20 @@ def _send_new(due: list[Due]) -> int:
         for reminder in due
         if (reminder.application_id, reminder.kind, reminder.occasion) not in already
     )
+
+
+def _to_current_staff(due: list[Due]) -> list[Due]:
+    """Drop officers' reminders when the officer has left the agency or was switched
+    off: application numbers go to the agency's current staff only."""
+    asked = {d.user_id for d in due if d.agency_id is not None}
+    if not asked:
+        return due
+    serving = set(
+        Officer.objects.filter(user_id__in=asked, is_active=True, user__is_active=True).values_list(
+            "user_id", "agency_id"
+        )
+    )
+    return [d for d in due if d.agency_id is None or (d.user_id, d.agency_id) in serving]
 
 
 def _send(reminder: Due) -> int:

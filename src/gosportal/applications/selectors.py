@@ -17,8 +17,10 @@ from gosportal.applications.models import (
     Attachment,
     Status,
 )
+from gosportal.catalog.models import Officer
 from gosportal.core.calendar import working_days_between
 from gosportal.core.errors import NotFound
+from gosportal.profiles.selectors import full_name
 
 PAGE_SIZE = 20
 TABS = ("active", "finished", "drafts")
@@ -160,6 +162,26 @@ def services_applied_for(user):
 
 def visible_changes(application: Application):
     return application.changes.filter(visible_to_applicant=True).order_by("at", "id")
+
+
+def responsible_officer(application: Application) -> str:
+    """APP-6: the assigned officer as the applicant sees them — name and position —
+    while they still serve the application's agency; empty otherwise."""
+    if application.assigned_officer_id is None:
+        return ""
+    officer = (
+        Officer.objects.filter(
+            user_id=application.assigned_officer_id,
+            agency_id=application.agency_id,
+            is_active=True,
+        )
+        .select_related("user")
+        .first()
+    )
+    if officer is None:
+        return ""
+    name = full_name(officer.user)
+    return f"{name}, {officer.position}" if officer.position else name
 
 
 def clarification_deadline(application, today: datetime.date) -> dict | None:

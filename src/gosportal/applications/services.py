@@ -89,6 +89,7 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 BEFORE_WORK = cancellation.BEFORE_WORK
 RESTORE_DAYS = 30
 ANSWER_MAX_LENGTH = 2000  # the applicant's comment when answering a clarification
+FILES_PER_DOCUMENT = 20  # files waiting to be sent, per required document (APP-2)
 
 _REFUSED = {
     Status.CANCELLED: gettext_lazy(
@@ -147,7 +148,11 @@ def change_status(
     if to in (Status.APPROVED, Status.REJECTED):
         application.decided_at = now
         fields.append("decided_at")
-    if previous == Status.CLARIFICATION and application.clarification_due is not None:
+    if (
+        previous == Status.CLARIFICATION
+        and to != Status.CANCELLED  # restored, it waits for the answer by the same day
+        and application.clarification_due is not None
+    ):
         application.clarification_due = None  # OFF-3: answered, refused or otherwise closed
         fields.append("clarification_due")
     application.save(update_fields=fields)
@@ -175,7 +180,9 @@ def change_status(
         }
         if to == Status.SUBMITTED:
             notify(application.applicant_id, "application_submitted", **payload)
-        elif to == Status.CLARIFICATION:  # NOT-3: its own type, SMS by default
+        elif to == Status.CLARIFICATION and previous != Status.CANCELLED:
+            # NOT-3: the agency's request, its own type, SMS by default (a restored
+            # application goes back to waiting and is told so as a status change)
             due = application.clarification_due
             notify(
                 application.applicant_id,
@@ -287,6 +294,13 @@ def add_attachment(*, application: Application, document: str, upload) -> Attach
     """Check a file by content (APP-2) and keep it encrypted for ``document``."""
     check_editable(application)
     spec = _document(application, document)
+    pending = application.attachments.filter(document=document, version=0).count()
+    if pending >= FILES_PER_DOCUMENT:
+        raise InvalidInput(
+            _("%(document)s: не более %(limit)d файлов. Удалите лишние.")
+            % {"document": document, "limit": FILES_PER_DOCUMENT},
+            field=document,
+        )
     kinds = [k for k in spec.get("formats") or files.ATTACHMENT_KINDS if k in files.KINDS]
     checked = files.check_upload(upload, allowed=kinds or files.ATTACHMENT_KINDS, field=document)
     name = vault.store(checked.content, purpose=VAULT_PURPOSE)
@@ -403,6 +417,12 @@ def resubmit(*, application: Application, answers: dict, actor, comment: str = "
     """
     application = Application.objects.select_for_update().get(pk=application.pk)
     check_transition(application, Status.RESUBMITTED, by=APPLICANT)
+    comment = (comment or "").strip()
+    if len(comment) > ANSWER_MAX_LENGTH:
+        raise InvalidInput(
+            _("Ответ ведомству: не более %(limit)d символов.") % {"limit": ANSWER_MAX_LENGTH},
+            field="clarification_answer",
+        )
     _freeze(application, answers)
     # The agency checks it again: the term runs from the resubmission (seed).
     application.due_date = add_working_days(
@@ -414,7 +434,7 @@ def resubmit(*, application: Application, answers: dict, actor, comment: str = "
         Status.RESUBMITTED,
         actor=actor,
         by=APPLICANT,
-        comment=(comment or "").strip()[:ANSWER_MAX_LENGTH],
+        comment=comment,
     )
     return application
 
@@ -551,10 +571,18 @@ APPEAL_RIGHTS = gettext_lazy(
 )
 
 
+# No one decides on their own application (civil servants apply for services too).
+_OWN_APPLICATION = gettext_lazy(
+    "Это ваше собственное заявление: его рассматривает другой сотрудник ведомства."
+)
+
+
 def _agency_application(application: Application, officer) -> Application:
     """``application`` locked for update, when it belongs to ``officer``'s agency."""
     if officer is None or officer.agency_id != application.agency_id:
         raise NotFound()
+    if application.applicant_id == officer.user_id:
+        raise Forbidden(_OWN_APPLICATION, code="own_application")
     return Application.objects.select_related("service").select_for_update().get(pk=application.pk)
 
 
@@ -604,6 +632,11 @@ def assign(*, application: Application, head, officer_id) -> Application:
     ).first()
     if target is None:
         raise InvalidInput(_("Исполнитель: выберите сотрудника вашего ведомства."), field="officer")
+    if target.user_id == application.applicant_id:
+        raise InvalidInput(
+            _("Исполнитель: сотрудник не может рассматривать собственное заявление."),
+            field="officer",
+        )
     if application.status not in (
         Status.SUBMITTED,
         Status.ACCEPTED,

@@ -7,7 +7,6 @@ application is a 404.
 
 import csv
 import io
-import urllib.parse
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,6 +26,7 @@ from gosportal.applications.list_forms import ListFilterForm
 from gosportal.applications.models import Status
 from gosportal.catalog.models import Service
 from gosportal.core.errors import DomainError, NotFound
+from gosportal.core.files import private_download
 from gosportal.organizations.selectors import acting_organization
 
 CSV_MAX_ROWS = 10_000
@@ -247,6 +247,16 @@ def edit_view(request, ref: str):
     if action != "submit":
         messages.success(request, _("Черновик сохранён."))
         return redirect("applications:edit", ref=application.ref)
+    answer = ""
+    if application.status == Status.CLARIFICATION:
+        answer = request.POST.get("clarification_answer", "").strip()
+        if len(answer) > services.ANSWER_MAX_LENGTH:
+            form = forms.form_for(application, user=request.user, raw=raw)
+            context = _edit_context(application, form)
+            context["answer_error"] = _(
+                "Ответ ведомству: не более %(limit)d символов, сейчас %(length)d."
+            ) % {"limit": services.ANSWER_MAX_LENGTH, "length": len(answer)}
+            return render(request, "applications/edit.html", context, status=400)
     form, answers = forms.check_complete(application, user=request.user, raw=raw)
     if answers is None:
         return render(
@@ -263,9 +273,7 @@ def edit_view(request, ref: str):
                 application=application,
                 answers=answers,
                 actor=request.user,
-                comment=request.POST.get("clarification_answer", "")
-                if application.status == Status.CLARIFICATION
-                else "",
+                comment=answer,
             )
     except DomainError as refused:
         messages.error(request, str(refused))
@@ -423,6 +431,7 @@ def detail_view(request, ref: str):
         "applications/detail.html",
         {
             "application": application,
+            "responsible": selectors.responsible_officer(application),
             "changes": changes,
             "clarification": _clarification(application, changes),
             "versions": versions,
@@ -500,11 +509,4 @@ def attachment_view(request, ref: str, attachment_id: int):
     except NotFound:
         raise Http404 from None
     content = services.read_attachment(attachment)
-    from gosportal.core.files import KINDS
-
-    response = HttpResponse(content, content_type=KINDS[attachment.kind].mime_type)
-    quoted = urllib.parse.quote(attachment.name)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quoted}"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_download(content, name=attachment.name, kind=attachment.kind)

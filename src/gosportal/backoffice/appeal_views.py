@@ -25,9 +25,11 @@ from gosportal.appeals.views import file_response
 from gosportal.applications.models import Status
 from gosportal.backoffice.application_views import _names, agency_officer_required
 from gosportal.catalog.models import Officer
+from gosportal.core import audit
 from gosportal.core.errors import DomainError, NotFound, add_to_form
 
 PAGE_SIZE = selectors.QUEUE_PAGE_SIZE
+MAX_PAGE = 10_000  # appeals are few; deeper pages are empty anyway
 SHOW_CHOICES = (
     ("open", gettext_lazy("Ожидают решения")),
     ("decided", gettext_lazy("Рассмотренные")),
@@ -63,8 +65,8 @@ def queue_view(request):
     show = request.GET.get("show", "open")
     if show not in selectors.QUEUE_FILTERS:
         show = "open"
-    try:
-        page = max(int(request.GET.get("page", 1)), 1)
+    try:  # bounded: a huge number would overflow the database's OFFSET
+        page = min(max(int(request.GET.get("page", 1)), 1), MAX_PAGE)
     except ValueError:
         page = 1
     start = (page - 1) * PAGE_SIZE
@@ -121,6 +123,7 @@ def _detail(request, appeal, *, status=200, decision_form=None):
         "assignee": names.get(appeal.assigned_to_id, ""),
         "decided_by": names.get(appeal.decided_by_id, ""),
         "conflicted": conflicted and appeal.is_open,
+        "own_appeal": application.applicant_id == officer.user_id,
         "may_take": appeal.status == AppealStatus.REGISTERED and not conflicted,
         "may_decide": may_decide,
         "decision_form": decision_form or DecisionForm(),
@@ -195,4 +198,7 @@ def evidence_view(request, appeal_id: int, evidence_id: int):
         evidence = selectors.agency_evidence(request.officer.agency, appeal, evidence_id)
     except NotFound:
         raise Http404 from None
+    audit.record(  # SEC-4: staff reading a person's documents leaves a trace
+        "appeal.evidence_viewed", actor=request.user, obj=appeal, details={"evidence": evidence.pk}
+    )
     return file_response(evidence)

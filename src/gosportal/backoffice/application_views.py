@@ -7,12 +7,11 @@ officer, head or appeal-officer role; assigning someone else needs the head's.
 """
 
 import functools
-import urllib.parse
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -36,9 +35,10 @@ from gosportal.backoffice.application_forms import (
 from gosportal.backoffice.results import approve_with_result
 from gosportal.catalog.models import Officer
 from gosportal.catalog.selectors import officer_of
+from gosportal.core import audit
 from gosportal.core.calendar import working_days_between
 from gosportal.core.errors import DomainError, NotFound, add_to_form
-from gosportal.core.files import KINDS
+from gosportal.core.files import private_download
 from gosportal.signatures.agencies import agency_certificate
 
 PAGE_SIZE = selectors.AGENCY_PAGE_SIZE
@@ -167,8 +167,10 @@ def _detail(request, application, *, status=200, **forms):
     names = _names([c.actor_id for c in changes] + [application.assigned_officer_id])
     versions = list(application.versions.all())
     shown = versions[0] if versions else None
-    may_decide = officer.role in services.DECIDING_ROLES
+    own = application.applicant_id == officer.user_id  # decided by a colleague only
+    may_decide = officer.role in services.DECIDING_ROLES and not own
     context = {
+        "own_application": own,
         "agency": officer.agency,
         "officer": officer,
         "application": application,
@@ -178,7 +180,7 @@ def _detail(request, application, *, status=200, **forms):
         "assignee": names.get(application.assigned_officer_id, ""),
         **_deadline(application, timezone.localdate()),
         "may_decide": may_decide,
-        "may_assign": officer.role == "head" and application.is_active,
+        "may_assign": officer.role == "head" and application.is_active and not own,
         "may_take": may_decide
         and application.status in (Status.SUBMITTED, Status.ACCEPTED, Status.RESUBMITTED),
         "may_clarify": may_decide and application.status == Status.IN_PROGRESS,
@@ -354,54 +356,59 @@ def approve_view(request, number: str):
     return _detail(request, application, status=400, approve_form=form)
 
 
-@require_POST
+def _commented_step(request, number: str, *, form_class, step, form_name: str, done: str):
+    """A decided application's next step with an officer's comment (APP-4), after
+    re-authentication: the same checks and answers for each of them."""
+    application = _ours(request, number)
+    if request.method == "GET":  # back from the re-authentication page: act again
+        return redirect("backoffice:application", number=application.number)
+    if request.officer.role not in services.DECIDING_ROLES:
+        raise PermissionDenied
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            step(
+                application=application,
+                officer=request.officer,
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            if error.field is None:
+                return _refused(request, application, error)
+            add_to_form(form, error)
+        else:
+            return _done(request, application, done)
+    return _detail(request, application, status=400, **{form_name: form})
+
+
+@require_http_methods(["GET", "POST"])
 @agency_officer_required
+@reauth_required
 def ready_view(request, number: str):
     """APP-4 «Готово к выдаче»: the paper result waits; the applicant learns where."""
-    application = _ours(request, number)
-    if request.officer.role not in services.DECIDING_ROLES:
-        raise PermissionDenied
-    form = ReadyForm(request.POST)
-    if form.is_valid():
-        try:
-            services.mark_ready(
-                application=application,
-                officer=request.officer,
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as error:
-            if error.field is None:
-                return _refused(request, application, error)
-            add_to_form(form, error)
-        else:
-            return _done(
-                request, application, _("Заявителю сообщено, что результат готов к выдаче.")
-            )
-    return _detail(request, application, status=400, ready_form=form)
+    return _commented_step(
+        request,
+        number,
+        form_class=ReadyForm,
+        step=services.mark_ready,
+        form_name="ready_form",
+        done=_("Заявителю сообщено, что результат готов к выдаче."),
+    )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @agency_officer_required
+@reauth_required
 def complete_view(request, number: str):
     """APP-4 «Завершить»: the result is delivered; the application is finished."""
-    application = _ours(request, number)
-    if request.officer.role not in services.DECIDING_ROLES:
-        raise PermissionDenied
-    form = CompleteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.complete(
-                application=application,
-                officer=request.officer,
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as error:
-            if error.field is None:
-                return _refused(request, application, error)
-            add_to_form(form, error)
-        else:
-            return _done(request, application, _("Заявление завершено."))
-    return _detail(request, application, status=400, complete_form=form)
+    return _commented_step(
+        request,
+        number,
+        form_class=CompleteForm,
+        step=services.complete,
+        form_name="complete_form",
+        done=_("Заявление завершено."),
+    )
 
 
 @require_GET
@@ -414,9 +421,11 @@ def attachment_view(request, number: str, attachment_id: int):
     except NotFound:
         raise Http404 from None
     content = services.read_attachment(attachment)
-    response = HttpResponse(content, content_type=KINDS[attachment.kind].mime_type)
-    quoted = urllib.parse.quote(attachment.name)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quoted}"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    # SEC-4: staff reading a person's documents leaves a trace.
+    audit.record(
+        "application.attachment_viewed",
+        actor=request.user,
+        obj=application,
+        details={"attachment": attachment.pk},
+    )
+    return private_download(content, name=attachment.name, kind=attachment.kind)

@@ -19,7 +19,7 @@ from gosportal.core.errors import Conflict
 from gosportal.core.notify import notify
 from gosportal.documents.models import IssuedDocument
 from gosportal.documents.services import issue_document
-from gosportal.profiles.selectors import profile_of
+from gosportal.profiles.selectors import full_name
 from gosportal.signatures.agencies import agency_certificate
 from gosportal.signatures.models import SigningCertificate
 
@@ -30,22 +30,19 @@ def signing_certificate(agency) -> SigningCertificate:
     """The agency's own certificate fit to sign now; ``Conflict`` when it has none."""
     certificate = agency_certificate(agency)
     if certificate is None:
-        raise Conflict(
-            _(
-                "У ведомства нет действующего сертификата электронной подписи, поэтому "
-                "документ с решением выдать нельзя. Попросите администратора ведомства "
-                "выпустить сертификат в разделе «Сертификат подписи ведомства»."
-            ),
-            code="no_certificate",
-        )
+        raise _no_certificate()
     return certificate
 
 
-def full_name(user) -> str:
-    """Surname, name and patronymic from the profile, else the account's name."""
-    profile = profile_of(user)
-    parts = [profile.last_name, profile.first_name, profile.middle_name]
-    return " ".join(part for part in parts if part) or user.display_name or str(user)
+def _no_certificate() -> Conflict:
+    return Conflict(
+        _(
+            "У ведомства нет действующего сертификата электронной подписи, поэтому "
+            "документ с решением выдать нельзя. Попросите администратора ведомства "
+            "выпустить сертификат в разделе «Сертификат подписи ведомства»."
+        ),
+        code="no_certificate",
+    )
 
 
 def _organization_name(application: Application) -> str:
@@ -93,6 +90,11 @@ def approve_with_result(*, application: Application, officer, comment: str = "")
     """
     certificate = signing_certificate(application.agency)
     with transaction.atomic():
+        # Locked while signing, so a revocation waits for this signature or comes first
+        # and refuses it (signatures.services.revoke_signing_certificate).
+        certificate = SigningCertificate.objects.select_for_update().get(pk=certificate.pk)
+        if certificate.revoked_at is not None:
+            raise _no_certificate()
         services.approve(application=application, officer=officer, comment=comment)
         application = Application.objects.select_related("agency", "service", "applicant").get(
             pk=application.pk

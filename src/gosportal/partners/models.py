@@ -162,6 +162,8 @@ class AuthorizationCode(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # Presented again after use: the tokens issued for it are revoked (RFC 6749 §4.1.2).
+    replayed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["expires_at"], name="partner_code_expiry_idx")]
@@ -176,6 +178,10 @@ class AccessToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # The code it was issued for (expired codes are cleaned up; the token outlives them).
+    code = models.ForeignKey(
+        AuthorizationCode, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     scope = models.CharField(max_length=200)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()

@@ -47,8 +47,9 @@ def subject(partner: Partner, user: User) -> str:
     return blind_index(f"{partner.subject_salt}:{user.public_id}", purpose="partner-sub")[:40]
 
 
-def redirect_uri_registered(partner: Partner, uri: str) -> bool:
-    """Exact match with a registered URI; a sandbox partner registers paths on this host."""
+def redirect_uri_registered(partner: Partner, uri: str, *, host: str | None = None) -> bool:
+    """Exact match with a registered URI; a sandbox partner registers paths on this host
+    (``host``: the request's own host and port, when known)."""
     if not uri or len(uri) > 500:
         return False
     if not partner.is_sandbox:
@@ -58,6 +59,7 @@ def redirect_uri_registered(partner: Partner, uri: str) -> bool:
         parts.scheme in {"http", "https"}
         and bool(parts.hostname)
         and validate_host(parts.hostname, settings.ALLOWED_HOSTS)
+        and (host is None or parts.netloc == host)
         and not parts.query
         and not parts.fragment
         and parts.path in partner.redirect_uri_list
@@ -97,12 +99,12 @@ class Checked:
     description: str = ""
 
 
-def check_authorization_request(params) -> Checked:
+def check_authorization_request(params, *, host: str | None = None) -> Checked:
     partner = partner_by_client_id(params.get("client_id", ""))
     if partner is None:
         return Checked(None, None, "invalid_client", "unknown client_id")
     redirect_uri = params.get("redirect_uri", "")
-    if not redirect_uri_registered(partner, redirect_uri):
+    if not redirect_uri_registered(partner, redirect_uri, host=host):
         return Checked(None, None, "invalid_redirect_uri", "redirect_uri is not registered")
     request = AuthorizationRequest(
         client_id=partner.client_id,

@@ -180,7 +180,11 @@ def grant_consent(*, user: User, partner: Partner, scopes: set[str]) -> PartnerC
         current.revoked_at = now
         current.save(update_fields=["revoked_at"])
         scope = " ".join(s for s in SCOPES if s in scopes | current.scope_set)
-    consent = PartnerConsent.objects.create(user=user, partner=partner, scopes=scope)
+    try:
+        with transaction.atomic():
+            consent = PartnerConsent.objects.create(user=user, partner=partner, scopes=scope)
+    except IntegrityError:  # a parallel «Разрешить» granted it first
+        return PartnerConsent.objects.get(user=user, partner=partner, revoked_at=None)
     audit.record(
         "partners.consent_granted",
         actor=user,
@@ -262,11 +266,25 @@ def redeem_code(*, partner: Partner, form) -> AuthorizationCode:
         )
         if grant is None or grant.partner_id != partner.pk:
             raise OAuthProblem("invalid_grant", "unknown authorization code")
-        if grant.used_at is not None:
-            raise OAuthProblem("invalid_grant", "authorization code already used")
         now = timezone.now()
-        grant.used_at = now
-        grant.save(update_fields=["used_at"])
+        replayed = grant.used_at is not None
+        if replayed:
+            # RFC 6749 §4.1.2: a code presented twice may have been stolen; the tokens
+            # issued for it no longer answer (committed before the refusal below).
+            grant.replayed_at = now
+            grant.save(update_fields=["replayed_at"])
+            AccessToken.objects.filter(code=grant, revoked_at=None).update(revoked_at=now)
+            audit.record(
+                "partners.code_replayed",
+                actor=None,
+                obj=partner,
+                details={"partner": partner.slug, "user": grant.user_id},
+            )
+        else:
+            grant.used_at = now
+            grant.save(update_fields=["used_at"])
+    if replayed:
+        raise OAuthProblem("invalid_grant", "authorization code already used")
     # Burnt (committed) before any of the checks below can refuse it.
     if grant.expires_at <= now:
         raise OAuthProblem("invalid_grant", "authorization code expired")
@@ -307,6 +325,14 @@ def jwks() -> dict:
 @transaction.atomic
 def issue_tokens(*, grant: AuthorizationCode, iss: str) -> dict:
     """The token response: an RS256 ID token with the allowed claims and an access token."""
+    # The code's row stays locked until the token is committed: a replay either came
+    # first (refused here) or waits and then revokes the token (``redeem_code``).
+    if (
+        AuthorizationCode.objects.select_for_update()
+        .filter(pk=grant.pk, replayed_at__isnull=False)
+        .exists()
+    ):
+        raise OAuthProblem("invalid_grant", "authorization code already used")
     user, partner = grant.user, grant.partner
     consent = active_consent(user, partner)
     scopes = grant.scope.split()
@@ -333,6 +359,7 @@ def issue_tokens(*, grant: AuthorizationCode, iss: str) -> dict:
         token_hash=oidc.code_hash(access_token),
         partner=partner,
         user=user,
+        code=grant,
         scope=grant.scope,
         created_at=now,
         expires_at=now + TOKEN_TTL,

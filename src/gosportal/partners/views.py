@@ -142,7 +142,7 @@ def authorize_view(request):
     and go back with a single-use code."""
     if request.method == "POST":
         return _decide(request)
-    checked = provider.check_authorization_request(request.GET)
+    checked = provider.check_authorization_request(request.GET, host=request.get_host())
     if checked.partner is None:
         return _error_page(request, checked.error)
     auth, partner = checked.request, checked.partner
@@ -178,7 +178,9 @@ def _decide(request):
     except (signing.BadSignature, TypeError, KeyError, AttributeError):
         return _error_page(request, "expired")
     partner = selectors.partner_by_client_id(auth.client_id)
-    if partner is None or not provider.redirect_uri_registered(partner, auth.redirect_uri):
+    if partner is None or not provider.redirect_uri_registered(
+        partner, auth.redirect_uri, host=request.get_host()
+    ):
         return _error_page(request, "invalid_client")
     decision = request.POST.get("decision")
     if decision == "deny":
@@ -257,12 +259,20 @@ def userinfo_view(request):
             OAuthProblem("invalid_token", "a bearer token is required", 401), realm=REALM
         )
     raw = header[7:].strip()
+    # Guessed tokens count per address, like failed client logins at the token endpoint.
+    failures_key = f"partners:userinfo:failures:{ratelimit.key_ip(request)}"
+    if ratelimit.peek(failures_key, TOKEN_FAILURE_RATE).count >= TOKEN_FAILURE_RATE.limit:
+        return error_response(
+            OAuthProblem("invalid_token", "too many failed attempts, try later", 429),
+            realm=REALM,
+        )
     if ratelimit.hit(f"partners:userinfo:{raw[:64]}", USERINFO_RATE).exceeded:
         return error_response(
             OAuthProblem("temporarily_unavailable", "too many requests", 429), realm=REALM
         )
     token = selectors.token_for(raw)
     if token is None:
+        ratelimit.hit(failures_key, TOKEN_FAILURE_RATE)
         return error_response(
             OAuthProblem("invalid_token", "the access token is not valid", 401), realm=REALM
         )

@@ -41,6 +41,13 @@ def profile_of(user: User) -> Profile:
     return Profile.objects.filter(user=user).first() or Profile(user=user)
 
 
+def full_name(user: User) -> str:
+    """Surname, name and patronymic from the profile, else the account's name."""
+    profile = profile_of(user)
+    parts = [profile.last_name, profile.first_name, profile.middle_name]
+    return " ".join(part for part in parts if part) or user.display_name or str(user)
+
+
 def same_person(user: User, other: User) -> bool:
     """REG-6: whether two accounts may belong to one person, who must not decide their
     own request from another account: the same account, the same SNILS (by its blind

@@ -119,6 +119,17 @@ def revoke_signing_certificate(
     """Have the centre revoke the certificate (it appears in the next CRL) and mark it."""
     if reason not in REVOCATION_REASONS:
         raise InvalidInput(_("Неизвестная причина отзыва сертификата."), field="reason")
+    # The row stays locked while the centre revokes: a signature in progress finishes
+    # first, and none starts with the certificate afterwards (backoffice/results.py).
+    with transaction.atomic():
+        locked = SigningCertificate.objects.select_for_update().get(pk=certificate.pk)
+        _revoke_locked(locked, reason=reason, actor=actor)
+    for field in ("revoked_at", "revocation_reason", "revoked_by"):
+        setattr(certificate, field, getattr(locked, field))
+    return certificate
+
+
+def _revoke_locked(certificate: SigningCertificate, *, reason: str, actor) -> SigningCertificate:
     if certificate.revoked_at is not None:
         raise Conflict(_("Сертификат уже отозван."))
     centre = get_certification_centre()
