@@ -31,7 +31,7 @@ def test_find_a_service_by_a_declined_word_and_keep_it_in_favourites(page, live_
 
     main.get_by_role("link", name="Паспорта и документы").click()
     expect(page.locator("h1")).to_have_text("Паспорта и документы")
-    expect(main).to_contain_text("Найдено услуг: 2")
+    expect(main).to_contain_text("Найдено 2 услуги")
     assert_accessible(page)
     page.get_by_role("navigation", name="Навигационная цепочка").get_by_role(
         "link", name="Услуги"
@@ -40,7 +40,7 @@ def test_find_a_service_by_a_declined_word_and_keep_it_in_favourites(page, live_
     main.get_by_label("Что вы ищете").fill("паспорта")
     main.get_by_role("button", name="Найти").click()
     expect(page.locator("h1")).to_have_text("Поиск услуг")
-    expect(main).to_contain_text("По запросу «паспорта» найдено услуг: 2")
+    expect(main).to_contain_text("По запросу «паспорта» найдено 2 услуги")
     expect(main.get_by_role("link", name="Получение заграничного паспорта")).to_be_visible()
     expect(main).not_to_contain_text("Запись на приём к врачу")
     assert_accessible(page)
