@@ -343,3 +343,16 @@ def test_the_queue_query_count_does_not_grow(client, agency, service, appeal_off
         assert len(client.get("/desk/appeals/").context["rows"]) == 5
     assert len(more) == len(few)
     assert len(few) <= 12
+
+
+def test_the_decision_is_stored_encrypted(appeal, appeal_officer):
+    from django.db import connection
+
+    appeals.decide_appeal(
+        appeal=appeal, officer=appeal_officer, outcome=appeals.DISMISS, decision=DECISION
+    )
+    assert Appeal.objects.get(pk=appeal.pk).decision == DECISION
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT decision FROM appeals_appeal WHERE id = %s", [appeal.pk])
+        stored = cursor.fetchone()[0]
+    assert DECISION[:20] not in stored

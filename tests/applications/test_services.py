@@ -192,6 +192,17 @@ def test_the_limit_counts_only_files_waiting_to_be_sent(submitted, monkeypatch):
     assert submitted.attachments.filter(document=PASSPORT_COPY).count() == 2
 
 
+def test_uploads_per_person_are_rate_limited(draft, monkeypatch):
+    from gosportal.core.errors import RateLimited
+
+    monkeypatch.setattr(services, "FILES_RATE", "2/h")
+    services.add_attachment(application=draft, document=PHOTO, upload=png("a.png"))
+    services.add_attachment(application=draft, document=PASSPORT_COPY, upload=pdf())
+    with pytest.raises(RateLimited):
+        services.add_attachment(application=draft, document=PHOTO, upload=png("b.png"))
+    assert draft.attachments.count() == 2
+
+
 def test_submitted_files_cannot_be_deleted(submitted):
     attachment = submitted.attachments.get()
     with pytest.raises(NotFound):

@@ -51,7 +51,7 @@ class Appeal(models.Model):
     taken_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by_id = models.BigIntegerField(null=True, blank=True)
-    decision = models.TextField(_("решение по жалобе"), blank=True, default="")
+    decision = EncryptedTextField(_("решение по жалобе"), blank=True, default="")
     # The status change the decision made (back to work, or «Отказано» again).
     decision_change = models.ForeignKey(
         StatusChange, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -71,10 +71,11 @@ class Appeal(models.Model):
                 condition=models.Q(status__in=["registered", "in_review"]),
                 name="appeal_one_open_per_application",
             ),
+            # The decision's text is encrypted: the service checks it is not empty.
             models.CheckConstraint(
                 condition=models.Q(status__in=["registered", "in_review"])
-                | (models.Q(decided_at__isnull=False) & ~models.Q(decision="")),
-                name="appeal_decided_has_decision",
+                | models.Q(decided_at__isnull=False),
+                name="appeal_decided_has_date",
             ),
         ]
         indexes = [

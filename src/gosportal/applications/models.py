@@ -216,7 +216,8 @@ class StatusChange(models.Model):
     to_status = models.CharField(max_length=20, choices=Status.choices)
     at = models.DateTimeField(default=timezone.now)
     actor_id = models.BigIntegerField(null=True, blank=True)
-    comment = models.TextField(blank=True, default="")
+    # Officers' comments and applicants' answers may hold personal data (SEC-2).
+    comment = EncryptedTextField(blank=True, default="")
     visible_to_applicant = models.BooleanField(default=True)
 
     class Meta:

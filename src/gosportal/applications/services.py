@@ -33,7 +33,7 @@ from gosportal.catalog.external import external_site
 from gosportal.catalog.form_render import prefill_initial
 from gosportal.catalog.forms_schema import iter_fields
 from gosportal.catalog.models import Service
-from gosportal.core import audit, files, vault
+from gosportal.core import audit, files, ratelimit, vault
 from gosportal.core.calendar import add_working_days
 from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gosportal.core.notify import notify
@@ -90,6 +90,7 @@ BEFORE_WORK = cancellation.BEFORE_WORK
 RESTORE_DAYS = 30
 ANSWER_MAX_LENGTH = 2000  # the applicant's comment when answering a clarification
 FILES_PER_DOCUMENT = 20  # files waiting to be sent, per required document (APP-2)
+FILES_RATE = "100/h"  # files a person may upload to applications in an hour
 
 _REFUSED = {
     Status.CANCELLED: gettext_lazy(
@@ -301,6 +302,8 @@ def add_attachment(*, application: Application, document: str, upload) -> Attach
             % {"document": document, "limit": FILES_PER_DOCUMENT},
             field=document,
         )
+    # Every file is scanned and encrypted: bounded per person, whatever the request.
+    ratelimit.check(f"application-files:{application.applicant_id}", FILES_RATE)
     kinds = [k for k in spec.get("formats") or files.ATTACHMENT_KINDS if k in files.KINDS]
     checked = files.check_upload(upload, allowed=kinds or files.ATTACHMENT_KINDS, field=document)
     name = vault.store(checked.content, purpose=VAULT_PURPOSE)
