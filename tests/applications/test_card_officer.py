@@ -59,3 +59,32 @@ def test_an_officer_who_left_is_not_named(client, application):
     page = _card(client, application)
     assert "Волков" not in page
     assert "назначен" in page
+
+
+def test_answers_are_shown_with_labels_and_readable_values():
+    from gosportal.applications.selectors import labelled_answers
+
+    definition = {
+        "sections": [
+            {
+                "title": "Заявитель",
+                "fields": [
+                    {"key": "snils", "type": "snils", "label": "СНИЛС"},
+                    {"key": "born", "type": "date", "label": "Дата рождения"},
+                    {"key": "agree", "type": "checkbox", "label": "Согласие"},
+                    {"key": "missing", "type": "text", "label": "Не заполнено"},
+                ],
+            }
+        ]
+    }
+    answers = {"snils": "11223344595", "born": "1990-02-01", "agree": True}
+    assert labelled_answers(definition, answers) == [
+        {
+            "title": "Заявитель",
+            "rows": [
+                {"label": "СНИЛС", "value": "112-233-445 95"},
+                {"label": "Дата рождения", "value": "01.02.1990"},
+                {"label": "Согласие", "value": "да"},
+            ],
+        }
+    ]

@@ -8,6 +8,7 @@ import re
 import uuid
 
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.utils.translation import gettext as _
 
 from gosportal.applications.models import (
     ACTIVE_STATUSES,
@@ -20,6 +21,7 @@ from gosportal.applications.models import (
 from gosportal.catalog.models import Officer
 from gosportal.core.calendar import working_days_between
 from gosportal.core.errors import NotFound
+from gosportal.core.validators import format_snils
 from gosportal.profiles.selectors import full_name
 
 PAGE_SIZE = 20
@@ -378,3 +380,27 @@ def agency_attachment(agency, application: Application, attachment_id) -> Attach
     if found is None:
         raise NotFound()
     return found
+
+
+def labelled_answers(definition: dict, answers: dict) -> list[dict]:
+    """The answers grouped by section with the definition's labels, as the applicant's
+    card and the agency's page show them (APP-6, OFF-3)."""
+    sections = []
+    for section in definition.get("sections", []):
+        rows = []
+        for spec in section.get("fields", []):
+            if spec["type"] == "file" or spec["key"] not in answers:
+                continue
+            value = answers[spec["key"]]
+            if spec["type"] == "checkbox":
+                value = _("да") if value else _("нет")
+            elif spec.get("options"):
+                value = {o["value"]: o["label"] for o in spec["options"]}.get(value, value)
+            elif spec["type"] == "snils" and isinstance(value, str) and len(value) == 11:
+                value = format_snils(value)
+            elif spec["type"] == "date" and isinstance(value, str) and len(value) == 10:
+                value = f"{value[8:10]}.{value[5:7]}.{value[0:4]}"
+            rows.append({"label": spec["label"], "value": value})
+        if rows:
+            sections.append({"title": section["title"], "rows": rows})
+    return sections

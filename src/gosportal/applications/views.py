@@ -383,27 +383,6 @@ def export_view(request):
     return response
 
 
-def _labelled(definition: dict, answers: dict) -> list[dict]:
-    """The answers grouped by section with the definition's labels (APP-6)."""
-    sections = []
-    for section in definition.get("sections", []):
-        rows = []
-        for spec in section.get("fields", []):
-            if spec["type"] == "file" or spec["key"] not in answers:
-                continue
-            value = answers[spec["key"]]
-            if spec["type"] == "checkbox":
-                value = _("да") if value else _("нет")
-            elif spec.get("options"):
-                value = {o["value"]: o["label"] for o in spec["options"]}.get(value, value)
-            elif spec["type"] == "date" and isinstance(value, str) and len(value) == 10:
-                value = f"{value[8:10]}.{value[5:7]}.{value[0:4]}"
-            rows.append({"label": spec["label"], "value": value})
-        if rows:
-            sections.append({"title": section["title"], "rows": rows})
-    return sections
-
-
 @login_required
 @require_GET
 def detail_view(request, ref: str):
@@ -436,7 +415,9 @@ def detail_view(request, ref: str):
             "clarification": _clarification(application, changes),
             "versions": versions,
             "shown": shown,
-            "shown_sections": _labelled(shown.definition, shown.answers) if shown else [],
+            "shown_sections": selectors.labelled_answers(shown.definition, shown.answers)
+            if shown
+            else [],
             "attachments": list(application.attachments.all()),
             "overdue": bool(
                 application.due_date

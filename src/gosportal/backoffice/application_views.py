@@ -22,7 +22,6 @@ from gosportal.accounts.models import User
 from gosportal.accounts.reauth import reauth_required
 from gosportal.applications import selectors, services
 from gosportal.applications.models import ACTIVE_STATUSES, Status
-from gosportal.applications.views import _labelled
 from gosportal.backoffice.application_forms import (
     ApproveForm,
     AssignForm,
@@ -174,7 +173,7 @@ def _detail(request, application, *, status=200, **forms):
         "agency": officer.agency,
         "officer": officer,
         "application": application,
-        "sections": _labelled(shown.definition, shown.answers) if shown else [],
+        "sections": selectors.labelled_answers(shown.definition, shown.answers) if shown else [],
         "attachments": list(application.attachments.all()),
         "changes": [{"change": c, "actor": names.get(c.actor_id, "")} for c in changes],
         "assignee": names.get(application.assigned_officer_id, ""),
@@ -257,54 +256,56 @@ def assign_view(request, number: str):
     return _detail(request, application, status=400, assign_form=form)
 
 
-@require_POST
-@agency_officer_required
-def clarify_view(request, number: str):
+def _form_step(request, number: str, *, form_class, act, form_name: str):
+    """One officer's action with a form (OFF-3, APP-4): the role check, the form, the
+    service call ``act(application, officer, cleaned_data)`` returning the success
+    message, refusals as a message on the page or on the form's field. A GET comes
+    back from the re-authentication page and shows the application again."""
     application = _ours(request, number)
+    if request.method == "GET":
+        return redirect("backoffice:application", number=application.number)
     if request.officer.role not in services.DECIDING_ROLES:
         raise PermissionDenied
-    form = ClarificationForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.request_clarification(
-                application=application,
-                officer=request.officer,
-                comment=form.cleaned_data["comment"],
-                days=form.cleaned_data["days"],
-            )
+            done = act(application, request.officer, form.cleaned_data)
         except DomainError as error:
             if error.field is None:
                 return _refused(request, application, error)
             add_to_form(form, error)
         else:
-            return _done(request, application, _("Запрос уточнения отправлен заявителю."))
-    return _detail(request, application, status=400, clarify_form=form)
+            return _done(request, application, done)
+    return _detail(request, application, status=400, **{form_name: form})
+
+
+@require_POST
+@agency_officer_required
+def clarify_view(request, number: str):
+    """OFF-3 «Запросить уточнение»: what is missing and the working days to answer."""
+
+    def act(application, officer, data):
+        services.request_clarification(
+            application=application, officer=officer, comment=data["comment"], days=data["days"]
+        )
+        return _("Запрос уточнения отправлен заявителю.")
+
+    return _form_step(
+        request, number, form_class=ClarificationForm, act=act, form_name="clarify_form"
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @agency_officer_required
 @reauth_required
 def reject_view(request, number: str):
-    application = _ours(request, number)
-    if request.method == "GET":  # back from the re-authentication page: decide again
-        return redirect("backoffice:application", number=application.number)
-    if request.officer.role not in services.DECIDING_ROLES:
-        raise PermissionDenied
-    form = RejectForm(request.POST)
-    if form.is_valid():
-        try:
-            services.reject(
-                application=application,
-                officer=request.officer,
-                reason=form.cleaned_data["reason"],
-            )
-        except DomainError as error:
-            if error.field is None:
-                return _refused(request, application, error)
-            add_to_form(form, error)
-        else:
-            return _done(request, application, _("Отказ направлен заявителю."))
-    return _detail(request, application, status=400, reject_form=form)
+    """OFF-3 «Отказать»: the reason, with the appeal rights added for the applicant."""
+
+    def act(application, officer, data):
+        services.reject(application=application, officer=officer, reason=data["reason"])
+        return _("Отказ направлен заявителю.")
+
+    return _form_step(request, number, form_class=RejectForm, act=act, form_name="reject_form")
 
 
 @require_http_methods(["GET", "POST"])
@@ -329,56 +330,16 @@ def reject_no_answer_view(request, number: str):
 @reauth_required
 def approve_view(request, number: str):
     """OFF-3: approve and issue the signed result document to the applicant."""
-    application = _ours(request, number)
-    if request.method == "GET":
-        return redirect("backoffice:application", number=application.number)
-    if request.officer.role not in services.DECIDING_ROLES:
-        raise PermissionDenied
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        try:
-            document = approve_with_result(
-                application=application,
-                officer=request.officer,
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as error:
-            if error.field is None:
-                return _refused(request, application, error)
-            add_to_form(form, error)
-        else:
-            return _done(
-                request,
-                application,
-                _("Заявление одобрено, заявителю выдан документ № %(number)s.")
-                % {"number": document.number},
-            )
-    return _detail(request, application, status=400, approve_form=form)
 
+    def act(application, officer, data):
+        document = approve_with_result(
+            application=application, officer=officer, comment=data["comment"]
+        )
+        return _("Заявление одобрено, заявителю выдан документ № %(number)s.") % {
+            "number": document.number
+        }
 
-def _commented_step(request, number: str, *, form_class, step, form_name: str, done: str):
-    """A decided application's next step with an officer's comment (APP-4), after
-    re-authentication: the same checks and answers for each of them."""
-    application = _ours(request, number)
-    if request.method == "GET":  # back from the re-authentication page: act again
-        return redirect("backoffice:application", number=application.number)
-    if request.officer.role not in services.DECIDING_ROLES:
-        raise PermissionDenied
-    form = form_class(request.POST)
-    if form.is_valid():
-        try:
-            step(
-                application=application,
-                officer=request.officer,
-                comment=form.cleaned_data["comment"],
-            )
-        except DomainError as error:
-            if error.field is None:
-                return _refused(request, application, error)
-            add_to_form(form, error)
-        else:
-            return _done(request, application, done)
-    return _detail(request, application, status=400, **{form_name: form})
+    return _form_step(request, number, form_class=ApproveForm, act=act, form_name="approve_form")
 
 
 @require_http_methods(["GET", "POST"])
@@ -386,14 +347,12 @@ def _commented_step(request, number: str, *, form_class, step, form_name: str, d
 @reauth_required
 def ready_view(request, number: str):
     """APP-4 «Готово к выдаче»: the paper result waits; the applicant learns where."""
-    return _commented_step(
-        request,
-        number,
-        form_class=ReadyForm,
-        step=services.mark_ready,
-        form_name="ready_form",
-        done=_("Заявителю сообщено, что результат готов к выдаче."),
-    )
+
+    def act(application, officer, data):
+        services.mark_ready(application=application, officer=officer, comment=data["comment"])
+        return _("Заявителю сообщено, что результат готов к выдаче.")
+
+    return _form_step(request, number, form_class=ReadyForm, act=act, form_name="ready_form")
 
 
 @require_http_methods(["GET", "POST"])
@@ -401,14 +360,12 @@ def ready_view(request, number: str):
 @reauth_required
 def complete_view(request, number: str):
     """APP-4 «Завершить»: the result is delivered; the application is finished."""
-    return _commented_step(
-        request,
-        number,
-        form_class=CompleteForm,
-        step=services.complete,
-        form_name="complete_form",
-        done=_("Заявление завершено."),
-    )
+
+    def act(application, officer, data):
+        services.complete(application=application, officer=officer, comment=data["comment"])
+        return _("Заявление завершено.")
+
+    return _form_step(request, number, form_class=CompleteForm, act=act, form_name="complete_form")
 
 
 @require_GET
