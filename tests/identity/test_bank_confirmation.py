@@ -316,6 +316,26 @@ def test_the_identity_page_lists_the_partner_banks(client):
     assert "Проверить карту" in html
 
 
+def test_the_card_form_may_be_answered_by_a_real_banks_page(client, settings):
+    """«Проверить карту» posts to the portal, which redirects to the bank's card page:
+    browsers check that redirect against the page's CSP form-action."""
+    sign_in_as(client, make_person())
+    policy = client.get("/identity/")["Content-Security-Policy"]
+    assert "form-action 'self';" in policy + ";"  # sandbox banks live on this host
+    settings.BANK_OIDC_PROVIDERS = {
+        **settings.BANK_OIDC_PROVIDERS,
+        "far": {
+            "name": "Далёкий банк",
+            "issuer": "https://id.far-bank.example/oidc/",
+            "client_id": "gosportal",
+            "client_secret": "s",
+        },
+    }
+    policy = client.get("/identity/")["Content-Security-Policy"]
+    form_action = next(p for p in policy.split(";") if p.strip().startswith("form-action"))
+    assert form_action.split() == ["form-action", "'self'", "https://id.far-bank.example"]
+
+
 # --- ID tokens that must not pass --------------------------------------------------------
 
 

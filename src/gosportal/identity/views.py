@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gosportal.accounts.levels import has_level
 from gosportal.core.errors import DomainError
+from gosportal.core.net import allow_form_targets
 from gosportal.identity import bank, service_centre
 
 # The code is shown only to the browser that asked for it; the database keeps a hash.
@@ -25,7 +26,10 @@ def index_view(request):
         "confirmations": service_centre.confirmations_of(user),
         "banks": bank.banks(),
     }
-    return render(request, "identity/index.html", context)
+    response = render(request, "identity/index.html", context)
+    # «Проверить карту» posts here and is answered by a redirect to the bank's card page.
+    allow_form_targets(response, [b.issuer for b in context["banks"] if not b.is_sandbox])
+    return response
 
 
 @login_required

@@ -26,6 +26,7 @@ from gosportal.catalog import selectors as catalog_selectors
 from gosportal.catalog.models import Service
 from gosportal.core import audit, ratelimit
 from gosportal.core.errors import Conflict, Forbidden, NotFound
+from gosportal.core.net import allow_form_targets
 from gosportal.core.oidc import OAuthProblem, error_response, with_query
 from gosportal.partners import claims, provider, selectors, services
 from gosportal.partners.models import SCOPE_LABELS, Partner
@@ -128,10 +129,8 @@ def _consent_page(request, partner: Partner, auth, *, error: str = "", status: i
         "asked_before": selectors.active_consent(request.user, partner) is not None,
     }
     response = render(request, "partners/consent.html", context, status=status)
-    # The decision is a form post answered by a redirect to the partner's site: the
-    # page's CSP must allow that origin as a form target.
-    parts = auth.redirect_uri.split("/", 3)
-    response._csp_update = {"form-action": ["/".join(parts[:3])]}
+    # The decision is a form post answered by a redirect to the partner's site.
+    allow_form_targets(response, [auth.redirect_uri])
     return response
 
 
