@@ -48,14 +48,29 @@ def test_registering_a_partner_shows_its_secret_once(admin_client):
     assert partner.client_id.startswith("gp-")
     assert partner.scopes == "openid profile"
     assert partner.redirect_uri_list == ["https://medicina.example/oidc/callback"]
-    [message] = [m for m in shown_messages(response) if "Секрет клиента" in m]
-    secret = message.split(": ", 1)[1].split(" — ", 1)[0]
+    change_url = reverse("admin:partners_partner_change", args=[partner.pk])
+    assert response["Location"] == change_url  # straight to the page that shows it
+    assert any("показан один раз" in m for m in shown_messages(response))
+    page = admin_client.get(change_url)
+    assert "no-store" in page["Cache-Control"]
+    secret = _shown_secret(page)
     assert check_password(secret, partner.client_secret_hash)
     assert secret not in partner.client_secret_hash
     assert AuditEvent.objects.filter(action="partners.registered").count() == 1
-    change_url = reverse("admin:partners_partner_change", args=[partner.pk])
-    assert secret in admin_client.get(change_url).content.decode()  # the page after saving
     assert secret not in admin_client.get(change_url).content.decode()  # never again
+
+
+def _shown_secret(page) -> str:
+    html = page.content.decode()
+    assert "Новый секрет клиента" in html
+    return html.split('user-select: all;">', 1)[1].split("</code>", 1)[0]
+
+
+def test_the_secret_never_travels_in_a_cookie(admin_client):
+    response = admin_client.post(ADD_URL, form_data())
+    secret = _shown_secret(admin_client.get(response["Location"]))
+    assert all(secret not in morsel.value for morsel in response.cookies.values())
+    assert all(secret not in str(m) for m in shown_messages(response))
 
 
 def test_a_new_secret_replaces_the_old_one(admin_client):
@@ -69,7 +84,10 @@ def test_a_new_secret_replaces_the_old_one(admin_client):
     assert response.status_code == 302
     partner.refresh_from_db()
     assert partner.client_secret_hash != old_hash
-    assert any("Секрет клиента" in m for m in shown_messages(response))
+    assert any("Секрет клиента" in m or "секрет клиента" in m for m in shown_messages(response))
+    assert check_password(
+        _shown_secret(admin_client.get(response["Location"])), partner.client_secret_hash
+    )
     assert AuditEvent.objects.filter(action="partners.secret_issued").count() == 1
 
 

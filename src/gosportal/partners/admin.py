@@ -5,12 +5,15 @@ is kept."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from gosportal.core.errors import DomainError, add_to_form
 from gosportal.partners import services
 from gosportal.partners.models import SCOPE_LABELS, SCOPES, Partner, PartnerService
+
+SHOWN_ONCE_KEY = "partners_new_client_secrets"  # partner id → the secret, shown once
 
 
 class PartnerAdminForm(forms.ModelForm):
@@ -105,15 +108,35 @@ class PartnerAdmin(admin.ModelAdmin):
             )
 
     def _show_secret(self, request, partner: Partner, secret: str) -> None:
+        """Keep the new secret in the server-side session until the partner's page shows
+        it once; the message (a cookie when it fits) never carries it."""
+        pending = request.session.get(SHOWN_ONCE_KEY, {})
+        pending[str(partner.pk)] = secret
+        request.session[SHOWN_ONCE_KEY] = pending
         messages.warning(
             request,
             _(
-                "Секрет клиента «%(name)s» (client_id %(client_id)s): %(secret)s — передайте его "
-                "партнёру защищённым каналом. Больше он показан не будет: портал хранит только "
-                "его хэш."
+                "Выпущен секрет клиента «%(name)s» (client_id %(client_id)s). Он показан "
+                "один раз на странице партнёра: передайте его партнёру защищённым каналом, "
+                "портал хранит только его хэш."
             )
-            % {"name": partner.name, "client_id": partner.client_id, "secret": secret},
+            % {"name": partner.name, "client_id": partner.client_id},
         )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        pending = request.session.get(SHOWN_ONCE_KEY, {})
+        secret = pending.pop(str(object_id), None)
+        if secret is not None:
+            request.session[SHOWN_ONCE_KEY] = pending
+        extra_context = {**(extra_context or {}), "new_client_secret": secret}
+        # Admin pages are never cached (never_cache), so the secret stays off disk too.
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if str(obj.pk) in request.session.get(SHOWN_ONCE_KEY, {}):
+            # Straight to the page that shows the new secret.
+            return redirect("admin:partners_partner_change", obj.pk)
+        return super().response_add(request, obj, post_url_continue)
 
     @admin.action(description=_("Выпустить новый секрет клиента"))
     def issue_secret(self, request, queryset):
@@ -136,3 +159,6 @@ class PartnerAdmin(admin.ModelAdmin):
                 )
                 % {"count": issued},
             )
+        if issued == 1 and queryset.count() == 1:
+            return redirect("admin:partners_partner_change", queryset.get().pk)
+        return None
