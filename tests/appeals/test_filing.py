@@ -194,6 +194,26 @@ def test_filing_needs_a_fresh_re_authentication(client, refused, citizen):
     assert not Appeal.objects.exists()
 
 
+def test_the_reason_typed_before_a_re_authentication_is_kept(client, refused, citizen):
+    import time
+
+    from gosportal.accounts.reauth import SESSION_KEY
+
+    sign_in_as(client, citizen, reauthenticated=False)
+    response = _post(client, refused, files=[pdf_file()])
+    assert response.url.startswith(reverse("accounts:reauth"))
+    session = client.session
+    session[SESSION_KEY] = int(time.time())  # as the re-authentication page leaves it
+    session.save()
+    page = client.get(_url(refused))
+    html = page.content.decode()
+    assert REASON in html
+    assert "Текст жалобы сохранён. Приложите файлы ещё раз." in html
+    # Once only, and for this page only.
+    assert REASON not in client.get(_url(refused)).content.decode()
+    assert not Appeal.objects.exists()
+
+
 def test_filing_is_rate_limited_per_account(client, refused, citizen):
     sign_in_as(client, citizen)
     for _ in range(10):

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from gosportal.accounts.reauth import reauth_required
+from gosportal.accounts.reauth import kept_input, reauth_required
 from gosportal.appeals import selectors, services
 from gosportal.appeals.forms import AppealForm
 from gosportal.applications import selectors as application_selectors
@@ -38,7 +38,7 @@ def _closed_message(application, state) -> str:
     return state.message
 
 
-@reauth_required
+@reauth_required(keep_input=True)  # the reason may take longer than the window
 @require_http_methods(["GET", "POST"])
 @ratelimit(group="appeal-file", rate="10/h")
 def new_view(request, ref: str):
@@ -50,6 +50,12 @@ def new_view(request, ref: str):
         return redirect("applications:detail", ref=application.ref)
     form = AppealForm(request.POST or None, request.FILES or None)
     status = 200
+    kept = kept_input(request) if request.method == "GET" else None
+    if kept is not None:  # typed before the re-authentication: not lost
+        data, had_files = kept
+        form = AppealForm(initial={"reason": data.get("reason", "")})
+        if had_files:
+            messages.warning(request, _("Текст жалобы сохранён. Приложите файлы ещё раз."))
     if request.method == "POST":
         if form.is_valid():
             try:

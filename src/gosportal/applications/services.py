@@ -423,7 +423,8 @@ def resubmit(*, application: Application, answers: dict, actor, comment: str = "
     comment = (comment or "").strip()
     if len(comment) > ANSWER_MAX_LENGTH:
         raise InvalidInput(
-            _("Ответ ведомству: не более %(limit)d символов.") % {"limit": ANSWER_MAX_LENGTH},
+            _("Ответ ведомству: не более %(limit)d символов, сейчас %(length)d.")
+            % {"limit": ANSWER_MAX_LENGTH, "length": len(comment)},
             field="clarification_answer",
         )
     _freeze(application, answers)

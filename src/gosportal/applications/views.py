@@ -247,16 +247,6 @@ def edit_view(request, ref: str):
     if action != "submit":
         messages.success(request, _("Черновик сохранён."))
         return redirect("applications:edit", ref=application.ref)
-    answer = ""
-    if application.status == Status.CLARIFICATION:
-        answer = request.POST.get("clarification_answer", "").strip()
-        if len(answer) > services.ANSWER_MAX_LENGTH:
-            form = forms.form_for(application, user=request.user, raw=raw)
-            context = _edit_context(application, form)
-            context["answer_error"] = _(
-                "Ответ ведомству: не более %(limit)d символов, сейчас %(length)d."
-            ) % {"limit": services.ANSWER_MAX_LENGTH, "length": len(answer)}
-            return render(request, "applications/edit.html", context, status=400)
     form, answers = forms.check_complete(application, user=request.user, raw=raw)
     if answers is None:
         return render(
@@ -273,9 +263,15 @@ def edit_view(request, ref: str):
                 application=application,
                 answers=answers,
                 actor=request.user,
-                comment=answer,
+                comment=request.POST.get("clarification_answer", "")
+                if application.status == Status.CLARIFICATION
+                else "",
             )
     except DomainError as refused:
+        if refused.field == "clarification_answer":  # the answer stays in the textarea
+            context = _edit_context(application, form)
+            context["answer_error"] = refused
+            return render(request, "applications/edit.html", context, status=400)
         messages.error(request, str(refused))
         return redirect("applications:detail", ref=application.ref)
     application.refresh_from_db()

@@ -23,7 +23,7 @@ from gosportal.appeals.forms import DecisionForm
 from gosportal.appeals.models import AppealStatus
 from gosportal.appeals.views import file_response
 from gosportal.applications.models import Status
-from gosportal.backoffice.application_views import _names, agency_officer_required
+from gosportal.backoffice.application_views import agency_officer_required, staff_names
 from gosportal.catalog.models import Officer
 from gosportal.core import audit
 from gosportal.core.errors import DomainError, NotFound, add_to_form
@@ -72,7 +72,7 @@ def queue_view(request):
     start = (page - 1) * PAGE_SIZE
     found = list(selectors.agency_queue(agency, show=show)[start : start + PAGE_SIZE + 1])
     shown = found[:PAGE_SIZE]
-    names = _names(a.assigned_to_id for a in shown)
+    names = staff_names(a.assigned_to_id for a in shown)
 
     def page_url(number):
         return f"{request.path}?{urlencode({'show': show, 'page': number})}"
@@ -98,7 +98,7 @@ def _detail(request, appeal, *, status=200, decision_form=None):
     officer = request.officer
     application = appeal.application
     changes = list(application.changes.all().order_by("at", "id"))
-    names = _names(
+    names = staff_names(
         [c.actor_id for c in changes]
         + [appeal.refusal.actor_id, appeal.assigned_to_id, appeal.decided_by_id]
     )

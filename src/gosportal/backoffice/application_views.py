@@ -65,7 +65,8 @@ def _ours(request, number: str):
         raise Http404 from error
 
 
-def _names(user_ids) -> dict[int, str]:
+def staff_names(user_ids) -> dict[int, str]:
+    """The shown names of these accounts (officers, applicants), in one query."""
     ids = {pk for pk in user_ids if pk}
     if not ids:
         return {}
@@ -116,7 +117,7 @@ def queue_view(request):
         size=PAGE_SIZE,
     )
     shown = page.rows
-    names = _names(a.assigned_officer_id for a in shown)
+    names = staff_names(a.assigned_officer_id for a in shown)
     query = {name: request.GET[name] for name in form.fields if request.GET.get(name)}
 
     def page_url(**cursor):
@@ -163,7 +164,7 @@ def _reject_initial(application) -> dict:
 def _detail(request, application, *, status=200, **forms):
     officer = request.officer
     changes = list(application.changes.all().order_by("at", "id"))
-    names = _names([c.actor_id for c in changes] + [application.assigned_officer_id])
+    names = staff_names([c.actor_id for c in changes] + [application.assigned_officer_id])
     versions = list(application.versions.all())
     shown = versions[0] if versions else None
     own = application.applicant_id == officer.user_id  # decided by a colleague only
