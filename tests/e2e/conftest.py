@@ -146,6 +146,13 @@ def page(request, browser, live_server, browser_problems):
     context.close()
 
 
+def image_width_once_loaded(image) -> int:
+    """The natural width of the ``<img>`` behind the locator ``image`` after the browser
+    has loaded and decoded it: ``decode()`` waits for the load (a broken image rejects and
+    fails the test), so a busy machine only makes the wait longer."""
+    return image.evaluate("img => img.decode().then(() => img.naturalWidth)")
+
+
 def enrol_totp(user) -> str:
     """Give ``user`` an authenticator app enrolled half a minute ago (staff and desk
     operators never sign in on a password alone); returns its secret."""

@@ -11,6 +11,7 @@ from tests.e2e.conftest import (
     DEFAULT_TIMEOUT_MS,
     DESKTOP_VIEWPORT,
     enrol_totp,
+    image_width_once_loaded,
     login,
     login_with_totp,
 )
@@ -83,9 +84,9 @@ def test_citizen_confirmed_by_operator_from_passport_photos(
         expect(desk_main).to_contain_text("Контрольные цифры верны")
         passport_img = desk_main.get_by_role("img", name="Страница паспорта с фотографией")
         expect(passport_img).to_be_visible()
-        assert passport_img.evaluate("img => img.naturalWidth") > 0
+        assert image_width_once_loaded(passport_img) > 0
         selfie_img = desk_main.get_by_role("img", name="Фото заявителя с открытым паспортом")
-        assert selfie_img.evaluate("img => img.naturalWidth") > 0
+        assert image_width_once_loaded(selfie_img) > 0
         assert_accessible(desk)
 
         desk.get_by_role("button", name="Подтвердить личность").click()
