@@ -28,10 +28,8 @@ fi
 $py manage.py compile_translations --verbosity 0
 
 workers="${PYTEST_WORKERS:-2}"
-echo "== tests on SQLite"
-DATABASE_URL="sqlite:///$VAR_DIR/db.sqlite3" .venv/bin/pytest -n "$workers" "$@"
-
 pg_url="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/gosportal}"
+pg_up=no
 if $py - "$pg_url" <<'PY'
 import sys, psycopg
 try:
@@ -40,16 +38,31 @@ except Exception:
     sys.exit(1)
 PY
 then
-  echo "== tests on PostgreSQL"
-  # Browser tests drive the same views as the HTTP tests and ran on SQLite above; the
-  # database-specific behaviour (locks, search, constraints) is covered by the service
-  # and HTTP tests, so they are not repeated here unless E2E_ON_POSTGRES=1 asks for it.
-  pg_marks=(-m "not e2e")
-  [ "${E2E_ON_POSTGRES:-}" = "1" ] && pg_marks=()
-  DATABASE_URL="$pg_url" .venv/bin/pytest -n "$workers" "${pg_marks[@]}" "$@"
+  pg_up=yes
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is not reachable at $pg_url, and CI must test on it." >&2
   exit 1
+fi
+
+# Each test runs once where one database is enough:
+# - browser tests drive the same views as the HTTP tests, so they run on SQLite (the
+#   embedded default a newcomer starts with) unless E2E_ON_POSTGRES=1 repeats them;
+# - tests that start other processes (crash and kill tests, `check --deploy`, the RQ
+#   worker) run on PostgreSQL, the production database, whose locks they exercise;
+#   without a PostgreSQL server they run on SQLite instead.
+sqlite_marks=()
+pg_marks=(-m "not e2e")
+if [ "$pg_up" = yes ]; then
+  sqlite_marks=(-m "not subprocess")
+  [ "${E2E_ON_POSTGRES:-}" = "1" ] && pg_marks=()
+fi
+
+echo "== tests on SQLite"
+DATABASE_URL="sqlite:///$VAR_DIR/db.sqlite3" .venv/bin/pytest -n "$workers" "${sqlite_marks[@]}" "$@"
+
+if [ "$pg_up" = yes ]; then
+  echo "== tests on PostgreSQL"
+  DATABASE_URL="$pg_url" .venv/bin/pytest -n "$workers" "${pg_marks[@]}" "$@"
 else
   echo "== PostgreSQL not reachable at $pg_url: skipped (CI always runs it)"
 fi

@@ -2,6 +2,7 @@
 
 import ipaddress
 import socket
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -19,6 +20,16 @@ def _guarded_connect(self, address):
         if not loopback:
             raise ConnectionRefusedError(f"tests may not reach the network ({host})")
     return _real_connect(self, address)
+
+
+E2E_DIR = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run after every other test of the process (xdist hands tests out
+    in this order too): the browser switches Django's async-safety check off for as
+    long as it runs (tests/e2e/conftest.py), and no other test may run without it."""
+    items.sort(key=lambda item: E2E_DIR in Path(item.path).resolve().parents)
 
 
 @pytest.fixture(autouse=True, scope="session")

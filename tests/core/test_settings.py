@@ -5,11 +5,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.subprocess
 def test_passwords_are_hashed_with_argon2id_outside_tests():
     assert (
         settings.PRODUCTION_PASSWORD_HASHERS[0]
@@ -62,6 +64,7 @@ def _check_deploy(**overrides):
     )
 
 
+@pytest.mark.subprocess
 def test_check_deploy_accepts_sandboxes_off_and_banks_with_issuers():
     # Other deploy errors (secrets an app generates locally) are the E001 check's concern.
     result = _check_deploy()
@@ -69,12 +72,14 @@ def test_check_deploy_accepts_sandboxes_off_and_banks_with_issuers():
     assert "gosportal.E002" not in output and "gosportal.E003" not in output
 
 
+@pytest.mark.subprocess
 def test_check_deploy_ignores_sandboxes_while_debugging():
     result = _check_deploy(DEBUG="true", BANK_SANDBOX="true", CA_SANDBOX="true")
     output = result.stdout + result.stderr
     assert "gosportal.E002" not in output
 
 
+@pytest.mark.subprocess
 def test_check_deploy_fails_while_a_sandbox_is_on():
     result = _check_deploy(BANK_SANDBOX="true", CA_SANDBOX="true")
     assert result.returncode != 0
@@ -82,6 +87,7 @@ def test_check_deploy_fails_while_a_sandbox_is_on():
     assert result.stderr.count("gosportal.E002") == 2
 
 
+@pytest.mark.subprocess
 def test_check_deploy_fails_for_a_bank_without_an_issuer():
     result = _check_deploy(BANK_OIDC_PROVIDERS='{"volga": {"name": "Волга-Банк"}}')
     assert result.returncode != 0

@@ -13,15 +13,6 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-# Playwright's sync API keeps an asyncio event loop running in the main thread from
-# the moment it starts until the session-scoped browser closes. Django then refuses
-# every ORM call made from that thread (factories, transactional_db's flush) with
-# SynchronousOnlyOperation, although they are plain synchronous calls and the live
-# server answers requests in its own thread. Switching the check off is the usual
-# practice for pytest-django with Playwright. It has to be process-wide: tests
-# collected after tests/e2e run while the browser is still open.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -119,12 +110,26 @@ def pytest_runtest_call(item):
 
 @pytest.fixture(scope="session")
 def browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    """Headless Chromium for the whole session.
+
+    Playwright's sync API keeps an asyncio event loop running in the main thread from
+    the moment it starts until the browser closes. Django then refuses every ORM call
+    made from that thread (factories, transactional_db's flush) with
+    SynchronousOnlyOperation, although they are plain synchronous calls and the live
+    server answers requests in its own thread. So the check is off while the browser
+    runs, and only then: the root conftest orders browser tests after all others, so
+    every other test (the async stream views among them) keeps Django's check.
+    """
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -1,6 +1,10 @@
 """The sandbox partner sites are never served on a production site (SEC-1)."""
 
+import pytest
+
 from tests.core.test_settings import _check_deploy
+
+pytestmark = pytest.mark.subprocess
 
 
 def test_check_deploy_fails_while_the_partner_sandbox_is_on():

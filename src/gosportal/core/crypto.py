@@ -126,3 +126,19 @@ def blind_index(value: str, *, purpose: str) -> str:
     key = settings.BLIND_INDEX_KEY.encode()
     message = f"{purpose}\x00{value}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _dummy_password_hash() -> str:
+    from django.contrib.auth.hashers import make_password
+
+    return make_password("gosportal-dummy-password")
+
+
+def spend_a_password_check(password: str) -> None:
+    """Verify ``password`` against a dummy hash, so that an unknown login or client costs
+    the same time as a known one. The hash is made on first use, not at import: with
+    Argon2 each costs a fraction of a second, and every process start would pay it."""
+    from django.contrib.auth.hashers import check_password
+
+    check_password(password, _dummy_password_hash())

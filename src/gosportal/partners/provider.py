@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.http.request import validate_host
 from django.utils import timezone
 from joserfc import jws, jwt
@@ -22,7 +22,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
 from gosportal.accounts.models import User
-from gosportal.core.crypto import blind_index
+from gosportal.core.crypto import blind_index, spend_a_password_check
 from gosportal.core.oidc import OAuthProblem, basic_credentials, valid_challenge
 from gosportal.partners.models import SCOPES, Partner
 from gosportal.partners.selectors import partner_by_client_id
@@ -33,7 +33,6 @@ ASSERTION_ALGORITHMS = ["RS256", "PS256", "ES256"]
 ASSERTION_MAX_LIFETIME = 300  # seconds: a private_key_jwt assertion is short-lived
 CLOCK_LEEWAY = 30
 PROMPTS = {"none", "consent", "login"}
-_DUMMY_HASH = make_password("partner-sso-dummy-secret")
 
 
 def issuer(request) -> str:
@@ -212,7 +211,7 @@ def authenticate_client(
     partner = partner_by_client_id(client_id)
     if partner is None or partner.auth_method != method:
         if method != Partner.AuthMethod.PRIVATE_KEY_JWT:
-            check_password(secret, _DUMMY_HASH)  # the same time for unknown clients
+            spend_a_password_check(secret)  # the same time for unknown clients
         raise OAuthProblem("invalid_client", "client authentication failed", 401)
     if method == Partner.AuthMethod.PRIVATE_KEY_JWT:
         return partner, _verify_assertion(partner, assertion, audiences=audiences)

@@ -30,7 +30,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
-from gosportal.core.crypto import blind_index
+from gosportal.core.crypto import blind_index, spend_a_password_check
 from gosportal.core.oidc import (
     OAuthProblem,
     basic_credentials,
@@ -137,13 +137,10 @@ def authenticate_client(bank: str, *, authorization: str, form: dict) -> str:
 
 # --- customers ------------------------------------------------------------------------
 
-_DUMMY_HASH = make_password("sandbox-bank-dummy-password")
-
-
 def authenticate_customer(bank: str, *, login: str, password: str) -> SandboxBankCustomer | None:
     customer = SandboxBankCustomer.objects.filter(bank=bank, login=login.strip().lower()).first()
     if customer is None:
-        check_password(password, _DUMMY_HASH)  # same time for unknown logins
+        spend_a_password_check(password)  # same time for unknown logins
         return None
     return customer if check_password(password, customer.password) else None
 
