@@ -5,44 +5,67 @@ embedded (DejaVu from the system font folder, which has Cyrillic), XMP metadata 
 PDF/A identification, no transparency tricks. Rendering never reaches the network: the
 URL fetcher serves ``data:`` URIs and files under the font folder and our static folders
 only, and refuses anything else. ``qr_data_uri`` makes the QR code printed on documents.
+WeasyPrint is imported on first use: it takes over a second of CPU, which every process
+(web workers, the task worker, management commands) would otherwise pay at start.
 """
 
+from functools import cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import segno
-import weasyprint
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from PIL import ImageFile
-from weasyprint.urls import URLFetcher
 
 PDF_VARIANT = "pdf/a-3b"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 
-# WeasyPrint switches Pillow to accept truncated images process-wide when imported;
-# uploads must keep refusing them (core.files), and our documents embed only our own.
-ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+@cache
+def _weasyprint():
+    import weasyprint
+
+    # WeasyPrint switches Pillow to accept truncated images process-wide when imported;
+    # uploads must keep refusing them (core.files), and our documents embed only our own.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    return weasyprint
 
 
-class RefusingURLFetcher(URLFetcher):
-    """Serves ``data:`` URIs and local files under the allowed folders; refuses the rest."""
+@cache
+def _refusing_url_fetcher():
+    from weasyprint.urls import URLFetcher
 
-    def __init__(self, allowed_dirs: list[Path]):
-        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
-        self._allowed = [folder.resolve() for folder in allowed_dirs]
+    _weasyprint()
 
-    def fetch(self, url, headers=None):
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        if scheme == "file":
-            path = Path(unquote(parts.path)).resolve()
-            if not any(path.is_relative_to(folder) for folder in self._allowed):
-                raise ValueError(f"PDF rendering may not read {path}")
-        elif scheme != "data":
-            raise ValueError(f"PDF rendering may not fetch {scheme}: URLs")
-        return super().fetch(url, headers)
+    class RefusingURLFetcher(URLFetcher):
+        """Serves ``data:`` URIs and local files under the allowed folders; refuses the
+        rest."""
+
+        def __init__(self, allowed_dirs: list[Path]):
+            super().__init__(allowed_protocols=("data", "file"), allow_redirects=False)
+            self._allowed = [folder.resolve() for folder in allowed_dirs]
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            if scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if not any(path.is_relative_to(folder) for folder in self._allowed):
+                    raise ValueError(f"PDF rendering may not read {path}")
+            elif scheme != "data":
+                raise ValueError(f"PDF rendering may not fetch {scheme}: URLs")
+            return super().fetch(url, headers)
+
+    return RefusingURLFetcher
+
+
+def __getattr__(name: str):
+    # ``pdf.RefusingURLFetcher`` is built with WeasyPrint's base class on first use.
+    if name == "RefusingURLFetcher":
+        return _refusing_url_fetcher()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def allowed_dirs() -> list[Path]:
@@ -62,10 +85,10 @@ def render_pdf(template_name: str, context: dict, *, base_url: str | None = None
     """
     fonts = mark_safe(font_face_css())  # noqa: S308 -- our own CSS, no user input
     html = render_to_string(template_name, {"pdf_font_css": fonts, **context})
-    document = weasyprint.HTML(
+    document = _weasyprint().HTML(
         string=html,
         base_url=base_url or static_base_url(),
-        url_fetcher=RefusingURLFetcher(allowed_dirs()),
+        url_fetcher=_refusing_url_fetcher()(allowed_dirs()),
     )
     return document.write_pdf(pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
 
