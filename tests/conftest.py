@@ -52,6 +52,28 @@ def _own_media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+_rendered_pdfs: dict[str, bytes] = {}
+
+
+@pytest.fixture(autouse=True)
+def _one_rendering_per_template(request, monkeypatch):
+    """Rendering a PDF/A takes WeasyPrint most of a second; a test that does not read
+    the document (marker ``real_pdf``) gets the first rendering of the same template
+    made in this process. Signing, storing and verifying still run for every document."""
+    if request.node.get_closest_marker("real_pdf") is not None:
+        return
+    from gosportal.core import pdf
+
+    real_render = pdf.render_pdf
+
+    def render_once(template_name: str, context: dict, **kwargs) -> bytes:
+        if template_name not in _rendered_pdfs:
+            _rendered_pdfs[template_name] = real_render(template_name, context, **kwargs)
+        return _rendered_pdfs[template_name]
+
+    monkeypatch.setattr(pdf, "render_pdf", render_once)
+
+
 @pytest.fixture
 def client(client):
     """Django's test client on an allowed host, as a browser would call the portal."""

@@ -9,6 +9,8 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 
 from gosportal.core import pdf
 
+pytestmark = pytest.mark.real_pdf
+
 TEMPLATE = "documents/pdf/letter.html"
 
 

@@ -25,7 +25,7 @@ from gosportal.documents.services import (
 from gosportal.signatures.pades import Outcome, verify_pdf
 from gosportal.signatures.services import revoke_signing_certificate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_pdf]
 
 
 def test_issued_document_is_signed_registered_and_stored_encrypted(issued, owner):

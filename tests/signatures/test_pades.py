@@ -14,7 +14,7 @@ from gosportal.signatures.pades import Outcome, sign_pdf, verify_pdf
 from gosportal.signatures.services import revoke_signing_certificate
 from tests.signatures.helpers import self_made_certificate
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.real_pdf]
 
 
 def _flip_byte_in_page_content(signed: bytes) -> bytes:
