@@ -1,5 +1,6 @@
 """Settings that protect production even though the test run relaxes them."""
 
+import functools
 import os
 import subprocess
 import sys
@@ -51,9 +52,17 @@ PRODUCTION_LIKE = {
 
 
 def _check_deploy(**overrides):
+    """``manage.py check --deploy`` in a production-like environment; a result is reused
+    by the tests of this process that ask for the same environment (each run starts
+    Django anew)."""
+    return _run_check_deploy(tuple(sorted(overrides.items())))
+
+
+@functools.cache
+def _run_check_deploy(overrides: tuple[tuple[str, str], ...]):
     env = {k: v for k, v in os.environ.items() if k not in ("TESTING", "DEBUG")}
     env.update(PRODUCTION_LIKE)
-    env.update(overrides)
+    env.update(dict(overrides))
     return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy"],
         cwd=ROOT,
