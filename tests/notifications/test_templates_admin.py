@@ -113,6 +113,7 @@ def test_admin_refuses_a_link_off_the_portal_naming_the_field(admin_client, fiel
     label = str(NotificationTemplate._meta.get_field(field).verbose_name)
     assert f"«{label}»: ссылка" in form.errors[field][0]
     assert "ведёт за пределы портала" in form.errors[field][0]
+    assert len(form.errors[field]) == 1
     template.refresh_from_db()
     assert template.version == 1
 
@@ -158,3 +159,20 @@ def test_links_to_the_portal_and_plain_conditions_are_accepted(admin_client):
     assert response.status_code == 302
     template.refresh_from_db()
     assert template.version == 2
+
+
+def test_the_model_refuses_an_off_site_link_and_debug_whoever_saves_it():
+    from django.core.exceptions import ValidationError
+
+    template = NotificationTemplate.objects.get(event_type="document_ready", channel="email")
+    template.link = "//evil.example"
+    with pytest.raises(ValidationError) as caught:
+        template.full_clean()
+    assert "«ссылка»: ссылка «//evil.example» ведёт за пределы портала" in str(
+        caught.value.message_dict["link"]
+    )
+    template.link = "{{ url }}"
+    template.subject = "{% debug %}"
+    with pytest.raises(ValidationError) as caught:
+        template.full_clean()
+    assert "«заголовок или тема»: тег «debug»" in caught.value.message_dict["subject"][0]
