@@ -9,7 +9,7 @@ test:
 	scripts/test.sh
 
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && PYTHONPATH=src .venv/bin/lint-imports --no-cache
 
 format:
 	.venv/bin/ruff check --fix . && .venv/bin/ruff format .

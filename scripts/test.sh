@@ -15,6 +15,8 @@ mkdir -p "$VAR_DIR"
 echo "== lint"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+# The layering contract ([tool.importlinter] in pyproject.toml, docs/architecture.md).
+PYTHONPATH=src .venv/bin/lint-imports --no-cache
 echo "== migrations and translations"
 $py manage.py makemigrations --check --dry-run --verbosity 0
 # New interface strings land in the English catalogue; the translations test then

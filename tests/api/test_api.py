@@ -36,3 +36,19 @@ def test_malformed_parameters_answer_400_not_500(client, params):
     response = client.get("/api/v1/calendar/deadline", params)
     assert response.status_code == 400
     assert response.json()["detail"] == "Проверьте параметры запроса."
+
+
+@pytest.mark.parametrize(
+    ("start", "days"), [("9999-12-31", 366), ("9999-12-31", 1), ("9999-12-25", 0)]
+)
+def test_a_deadline_past_the_last_date_answers_400_naming_the_start(client, start, days):
+    response = client.get("/api/v1/calendar/deadline", {"start": start, "working_days": days})
+    if days == 0:  # 9999-12-25 is a Saturday; the next working day still exists
+        assert response.status_code == 200
+        assert response.json()["deadline"] == "9999-12-27"
+        return
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "InvalidInput"
+    assert body["field"] == "start"
+    assert "пределы календаря" in body["detail"]

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.template.loader import render_to_string
 
-from gosportal.catalog.data.services import SERVICES
+from gosportal.catalog.data.seed_catalogue import SERVICES
 from gosportal.catalog.form_render import build_form_class
 from gosportal.catalog.forms_schema import definition_errors
 from gosportal.catalog.models import Agency, Category, Service

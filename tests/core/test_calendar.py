@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from gosportal.core import audit
 from gosportal.core.calendar import (
+    BeyondCalendar,
     add_working_days,
     is_working_day,
     next_working_day,
@@ -301,3 +302,16 @@ def test_audit_row_opens_read_only_for_a_superuser(admin_client, journal_rows):
     assert response.status_code == 403
     row.refresh_from_db()
     assert row.action == "test.admin"
+
+
+def test_working_days_up_to_the_last_date_there_is():
+    # 9999-12-31 is a Friday: reading ahead of it must not overflow.
+    assert add_working_days(date(9999, 12, 29), 2) == date(9999, 12, 31)
+    assert working_days_between(date(9999, 12, 31), date(9999, 12, 31)) == 0
+    assert working_days_between(date(9999, 12, 30), date(9999, 12, 31)) == 1
+
+
+@pytest.mark.parametrize(("start", "days"), [(date(9999, 12, 31), 1), (date(9999, 12, 1), 366)])
+def test_a_deadline_past_the_last_date_is_refused_by_name(start, days):
+    with pytest.raises(BeyondCalendar):
+        add_working_days(start, days)

@@ -2,10 +2,32 @@
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError as NinjaValidationError
 
 from gosportal.core.errors import DomainError, RateLimited
+
+
+class FieldErrorOut(Schema):
+    field: str | None
+    detail: str
+
+
+class ErrorOut(Schema):
+    """Every 4xx answer: a readable Russian ``detail``, a machine ``code`` (the
+    ``DomainError`` class name), the ``field`` at fault when there is one, and for
+    malformed parameters the list of ``errors``."""
+
+    detail: str
+    code: str
+    field: str | None = None
+    errors: list[FieldErrorOut] | None = None
+
+
+# The error answer every operation documents beside its 200 (``response={200: ...,
+# **ERROR_RESPONSES}``): malformed or refused input. An operation that can also answer
+# 403, 404, 409, 429 or 503 (the other ``DomainError`` statuses) documents those too.
+ERROR_RESPONSES = {400: ErrorOut}
 
 
 def domain_error_response(api: NinjaAPI, request: HttpRequest, exc: DomainError):

@@ -32,7 +32,12 @@ class DeadlineIn(Schema):
     working_days: int
 
 
-@api.get("/calendar/deadline", response=DeadlineOut, tags=["calendar"], auth=None)
+@api.get(
+    "/calendar/deadline",
+    response={200: DeadlineOut, **errors.ERROR_RESPONSES},
+    tags=["calendar"],
+    auth=None,
+)
 def deadline(request, params: Query[DeadlineIn]):
     """The date a period of working days ends, by the Russian production calendar."""
     if not 0 <= params.working_days <= MAX_WORKING_DAYS:
@@ -40,5 +45,11 @@ def deadline(request, params: Query[DeadlineIn]):
             _("Число рабочих дней должно быть от 0 до %(max)s.") % {"max": MAX_WORKING_DAYS},
             field="working_days",
         )
-    end = calendar.add_working_days(params.start, params.working_days)
+    try:
+        end = calendar.add_working_days(params.start, params.working_days)
+    except calendar.BeyondCalendar:
+        raise InvalidInput(
+            _("Срок выходит за пределы календаря: укажите более раннюю дату начала."),
+            field="start",
+        ) from None
     return DeadlineOut(start=params.start, working_days=params.working_days, deadline=end)

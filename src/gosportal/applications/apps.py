@@ -8,6 +8,11 @@ class ApplicationsConfig(AppConfig):
     verbose_name = _("Заявления")
 
     def ready(self) -> None:
+        from gosportal.core.schedule import register_job
+
+        # NOT-3, OFF-2, OFF-3: deadline reminders about applications, once per occasion
+        # and from 9:00; hourly, so a new day is noticed that morning.
+        register_job("gosportal.applications.tasks.send_deadline_reminders", every_seconds=3600)
         from gosportal.accounts.deletion import register_eraser
         from gosportal.accounts.export import register_export_part
         from gosportal.applications.export import applications_part, erase_drafts

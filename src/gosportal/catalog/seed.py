@@ -1,4 +1,4 @@
-"""Loading the seed catalogue (``catalog/data/services.py``) into the database.
+"""Loading the seed catalogue (``catalog/data/seed_catalogue.py``) into the database.
 
 Idempotent: agencies, categories and services are matched by slug; existing
 services get the seed's texts, terms and forms again but keep their popularity and
@@ -9,7 +9,7 @@ publication state, so editing a service in the admin and re-running is predictab
 from django.db import transaction
 
 from gosportal.catalog import services
-from gosportal.catalog.data import services as data
+from gosportal.catalog.data import seed_catalogue as data
 from gosportal.catalog.models import Agency, Service
 from gosportal.core.validators import inn_check_digits, ogrn_check_digit
 

@@ -8,4 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Ядро портала")
 
     def ready(self) -> None:
+        from gosportal.core.schedule import register_job
+
+        # Safety net for NOT-5: events whose after-commit nudge was lost are drained anyway.
+        register_job("gosportal.core.tasks.drain_outbox", every_seconds=30)
         from gosportal.core import checks  # noqa: F401  (registers system checks)

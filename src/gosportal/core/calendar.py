@@ -39,6 +39,21 @@ MAX_AGE_SECONDS = 300
 LOOKAHEAD = timedelta(days=31)
 
 
+class BeyondCalendar(ValueError):
+    """The answer would fall after 31 December 9999, the last date there is."""
+
+
+def _ahead(day: date, delta: timedelta) -> date:
+    """``day + delta``, stopping at the last representable date instead of overflowing."""
+    return day + delta if date.max - day > delta else date.max
+
+
+def _next(day: date) -> date:
+    if day == date.max:
+        raise BeyondCalendar(f"no day follows {day}")
+    return day + ONE_DAY
+
+
 class _Years:
     """Overrides of the years read so far, valid for one version of the calendar."""
 
@@ -63,7 +78,7 @@ class _Years:
 
     def is_working(self, day: date) -> bool:
         if day.year not in self.overrides:
-            self.load(day, day + LOOKAHEAD)
+            self.load(day, _ahead(day, LOOKAHEAD))
         override = self.overrides[day.year].get(day)
         if override is not None:
             return override
@@ -136,19 +151,20 @@ def add_working_days(start: date, days: int) -> date:
     """The date ``days`` working days after ``start``; the first working day after it is 1.
 
     With ``days=0``: ``start`` itself if it is a working day, else the next working day.
+    Raises ``BeyondCalendar`` when that day would fall after ``date.max``.
     """
     check_working_days(days)
     years = _years()
     # Five working days in seven, plus room for the holidays on the way.
-    years.load(start, start + timedelta(days=days * 7 // 5) + LOOKAHEAD)
+    years.load(start, _ahead(start, timedelta(days=days * 7 // 5) + LOOKAHEAD))
     day = start
     if days == 0:
         while not years.is_working(day):
-            day += ONE_DAY
+            day = _next(day)
         return day
     remaining = days
     while remaining:
-        day += ONE_DAY
+        day = _next(day)
         if years.is_working(day):
             remaining -= 1
     return day
@@ -161,9 +177,9 @@ def working_days_between(start: date, end: date) -> int:
     years = _years()
     years.load(start, end)
     count = 0
-    day = start + ONE_DAY
-    while day <= end:
+    day = start
+    while day < end:  # never steps past ``end``, so never past ``date.max``
+        day += ONE_DAY
         if years.is_working(day):
             count += 1
-        day += ONE_DAY
     return count

@@ -31,8 +31,8 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from PIL import Image, ImageFile, ImageOps
 
+from gosportal.core.antivirus import AntivirusUnavailable, get_antivirus
 from gosportal.core.errors import InvalidInput, ServiceUnavailable
-from gosportal.integrations.antivirus.base import AntivirusUnavailable, get_antivirus
 
 logger = logging.getLogger(__name__)
 

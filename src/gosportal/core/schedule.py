@@ -1,9 +1,10 @@
 """Periodic jobs: a registry of (interval, task) pairs that the scheduler enqueues.
 
-Locally ``manage.py serve`` runs the scheduler loop beside the web server and the
-worker; in production one ``manage.py run_scheduler`` process (or cron/systemd
-timers calling ``run_scheduler --once``) does the same. Jobs only enqueue tasks, so
-the work itself runs on the workers and scales with them.
+Each app registers its own jobs with ``register_job`` from its ``AppConfig.ready``, so
+the kernel names no app's task. Locally ``manage.py serve`` runs the scheduler loop
+beside the web server and the worker; in production one ``manage.py run_scheduler``
+process (or cron/systemd timers calling ``run_scheduler --once``) does the same. Jobs
+only enqueue tasks, so the work itself runs on the workers and scales with them.
 """
 
 import logging
@@ -21,31 +22,26 @@ class Job:
     every_seconds: int
 
 
-JOBS: list[Job] = [
-    # Safety net for NOT-5: events whose after-commit nudge was lost are drained anyway.
-    Job("gosportal.core.tasks.drain_outbox", every_seconds=30),
-    # PROF-8: daily; each reminder is sent once per occasion, so a restart re-running it
-    # early sends nothing twice.
-    Job("gosportal.profiles.tasks.send_data_reminders", every_seconds=86400),
-    # REG-3: remote identity checks end after 30 days and their pictures are deleted.
-    Job("gosportal.identity.tasks.expire_remote_checks", every_seconds=86400),
-    # CAT-5: expired single sign-on codes and tokens of partner sites are deleted.
-    Job("gosportal.partners.tasks.purge_expired_grants", every_seconds=86400),
-    # NOT-3, OFF-2, OFF-3: deadline reminders about applications, once per occasion and
-    # from 9:00; hourly, so a new day is noticed that morning.
-    Job("gosportal.applications.tasks.send_deadline_reminders", every_seconds=3600),
-    # NOT-4: due deliveries, retries after back-off, SMS delivery reports, lost nudges.
-    Job("gosportal.notifications.tasks.send_deliveries", every_seconds=60),
-    # Daily digests fall due at 9:00 in each user's zone; checking often is cheap.
-    Job("gosportal.notifications.tasks.send_digests", every_seconds=900),
-    # SIG-3: agencies' administrators hear of a certificate expiring in 30 days, once.
-    Job("gosportal.signatures.tasks.notify_expiring_certificates", every_seconds=86400),
-]
+JOBS: list[Job] = []
+
+
+def register_job(task_path: str, *, every_seconds: int) -> None:
+    """Add a periodic job; each app calls this from its ``AppConfig.ready``.
+
+    Registering the same task again replaces its interval, so a re-run ``ready`` (tests,
+    reloads) never doubles a job.
+    """
+    job = Job(task_path, every_seconds=every_seconds)
+    for i, existing in enumerate(JOBS):
+        if existing.task_path == task_path:
+            JOBS[i] = job
+            return
+    JOBS.append(job)
 
 
 class Scheduler:
     def __init__(self, jobs: list[Job] | None = None):
-        self.jobs = jobs if jobs is not None else JOBS
+        self.jobs = list(jobs if jobs is not None else JOBS)
         self.next_run = {job.task_path: 0.0 for job in self.jobs}
 
     def tick(self, now: float | None = None) -> list[str]:

@@ -17,7 +17,7 @@ from gosportal.catalog import services as catalog_services
 from gosportal.catalog.form_render import prefill_initial
 from gosportal.catalog.models import Agency, Officer, Service
 
-# Seed services the demo agency provides (catalog/data/services.py).
+# Seed services the demo agency provides (catalog/data/seed_catalogue.py).
 DEMO_AGENCY_SERVICES = ["subsidiya-na-oplatu-zhkh"]
 
 PDF = (

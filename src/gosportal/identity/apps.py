@@ -8,6 +8,10 @@ class IdentityConfig(AppConfig):
     verbose_name = _("Подтверждение личности")
 
     def ready(self) -> None:
+        from gosportal.core.schedule import register_job
+
+        # REG-3: remote identity checks end after 30 days and their pictures are deleted.
+        register_job("gosportal.identity.tasks.expire_remote_checks", every_seconds=86400)
         from gosportal.accounts.deletion import register_eraser
         from gosportal.accounts.export import register_export_part
         from gosportal.identity import export

@@ -3,7 +3,6 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,25 +17,11 @@ from gosportal.notifications.types import EVENT_TYPES
 
 
 class NotificationTemplateForm(forms.ModelForm):
+    """The texts only; ``NotificationTemplate.clean`` checks them as the form validates."""
+
     class Meta:
         model = NotificationTemplate
         fields = ["subject", "body", "html_body", "link"]
-
-    def clean(self):
-        cleaned = super().clean()
-        candidate = NotificationTemplate(
-            event_type=self.instance.event_type,
-            channel=self.instance.channel,
-            subject=cleaned.get("subject", ""),
-            body=cleaned.get("body", ""),
-            html_body=cleaned.get("html_body", ""),
-            link=cleaned.get("link", ""),
-        )
-        try:
-            check_template(candidate, EVENT_TYPES[candidate.event_type].sample)
-        except InvalidInput as error:
-            raise ValidationError({error.field: str(error.message)}) from error
-        return cleaned
 
 
 @admin.register(NotificationTemplate)

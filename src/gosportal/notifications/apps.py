@@ -8,6 +8,12 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Уведомления")
 
     def ready(self) -> None:
+        from gosportal.core.schedule import register_job
+
+        # NOT-4: due deliveries, retries after back-off, SMS delivery reports, lost nudges.
+        register_job("gosportal.notifications.tasks.send_deliveries", every_seconds=60)
+        # Daily digests fall due at 9:00 in each user's zone; checking often is cheap.
+        register_job("gosportal.notifications.tasks.send_digests", every_seconds=900)
         from gosportal.accounts.deletion import register_eraser
         from gosportal.accounts.export import register_export_part
         from gosportal.notifications import subscribers  # noqa: F401 - registers handlers

@@ -4,10 +4,12 @@ user's preferences (NOT-2). Rendered texts and contacts are personal data: encry
 """
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from gosportal.core.errors import InvalidInput
 from gosportal.core.fields import EncryptedCharField, EncryptedTextField
 from gosportal.notifications.types import EVENT_TYPE_CHOICES, Channel, Frequency
 
@@ -39,6 +41,18 @@ class NotificationTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_type_display()} · {self.get_channel_display()}"
+
+    def clean(self) -> None:
+        """An edit renders its event type's sample, uses only harmless tags and links
+        only to the portal (``notifications.rendering.check_template``); the refusal
+        names the field."""
+        from gosportal.notifications.rendering import check_template
+        from gosportal.notifications.types import EVENT_TYPES
+
+        try:
+            check_template(self, EVENT_TYPES[self.event_type].sample)
+        except InvalidInput as error:
+            raise ValidationError({error.field or NON_FIELD_ERRORS: str(error.message)}) from error
 
 
 class Notification(models.Model):

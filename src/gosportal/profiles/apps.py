@@ -8,6 +8,11 @@ class ProfilesConfig(AppConfig):
     verbose_name = _("Персональные данные")
 
     def ready(self) -> None:
+        from gosportal.core.schedule import register_job
+
+        # PROF-8: daily; each reminder is sent once per occasion, so a restart re-running it
+        # early sends nothing twice.
+        register_job("gosportal.profiles.tasks.send_data_reminders", every_seconds=86400)
         from gosportal.accounts.deletion import register_eraser
         from gosportal.accounts.selectors import register_login_resolver
         from gosportal.profiles.selectors import user_by_snils

@@ -1,4 +1,4 @@
-"""Small builders that keep the seed catalogue (``services.py``) readable.
+"""Small builders that keep the seed catalogue (``seed_catalogue.py``) readable.
 
 Each returns plain JSON-ready dicts in the form-definition format of
 ``catalog.forms_schema``; nothing here is used at run time by the pages.

@@ -9,8 +9,8 @@ can see what the portal does then (docs/sandbox.md).
 import io
 import zipfile
 
+from gosportal.core.antivirus import AntivirusUnavailable, ScanResult
 from gosportal.core.files import ZIP_ERRORS
-from gosportal.integrations.antivirus.base import AntivirusUnavailable, ScanResult
 
 # Built from two halves so that this source file is not itself flagged by a scanner.
 EICAR = b"X5O!P%@AP[4\\PZX54(P^)7CC)7}$" + b"EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
