@@ -137,6 +137,7 @@ def authenticate_client(bank: str, *, authorization: str, form: dict) -> str:
 
 # --- customers ------------------------------------------------------------------------
 
+
 def authenticate_customer(bank: str, *, login: str, password: str) -> SandboxBankCustomer | None:
     customer = SandboxBankCustomer.objects.filter(bank=bank, login=login.strip().lower()).first()
     if customer is None:
