@@ -1,5 +1,6 @@
-"""Concurrent writers: several threads (own connections) append to one audit chain and
-drain one outbox; the chain stays intact and each event is handled once."""
+"""Concurrent writers: several threads (own connections) append to the audit log while
+sealers seal it, and drain one outbox; the tree stays intact and each event is handled
+once."""
 
 import threading
 
@@ -34,15 +35,23 @@ def run_in_threads(target, count: int) -> list[BaseException]:
     return errors
 
 
-def test_parallel_audit_writers_extend_one_unbroken_chain():
-    def write(index):
+def test_parallel_audit_writers_and_sealers_build_one_intact_tree():
+    def work(index):
+        if index >= 4:  # two sealers race the four writers and each other
+            for _ in range(5):
+                audit.seal()
+            return
         for n in range(10):
             audit.record("test.parallel", object_id=f"{index}-{n}")
 
-    assert run_in_threads(write, 4) == []
-    assert AuditEvent.objects.filter(action="test.parallel").count() == 40
-    report = audit.verify_chain()
-    assert report.ok and report.checked == 40
+    assert run_in_threads(work, 6) == []
+    audit.seal()
+    rows = AuditEvent.objects.filter(action="test.parallel")
+    assert rows.count() == 40
+    assert sorted(rows.values_list("leaf_index", flat=True)) == list(range(40))
+    report = audit.verify()
+    assert report.ok, report.problems
+    assert (report.sealed, report.unsealed) == (40, 0)
 
 
 def test_parallel_drains_hand_each_event_to_a_subscriber_once():
