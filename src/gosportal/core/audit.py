@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -262,6 +262,20 @@ def head_json(head: AuditTreeHead) -> dict:
 # --- sealing ------------------------------------------------------------------------
 
 
+def _assign_leaves(rows: list[AuditEvent]) -> None:
+    """Store the leaf indexes: one UPDATE per run of consecutive ids (no other row can
+    sit between two consecutive ids, and in a run the index grows with the id)."""
+    run_start = 0
+    for position in range(1, len(rows) + 1):
+        if position < len(rows) and rows[position].pk == rows[position - 1].pk + 1:
+            continue
+        first, last = rows[run_start], rows[position - 1]
+        AuditEvent.objects.filter(pk__gte=first.pk, pk__lte=last.pk).update(
+            leaf_index=F("id") + (first.leaf_index - first.pk)
+        )
+        run_start = position
+
+
 def _seal_batch(batch_size: int) -> int:
     with transaction.atomic():
         state, _ = AuditTreeState.objects.select_for_update().get_or_create(pk=1)
@@ -283,7 +297,7 @@ def _seal_batch(batch_size: int) -> int:
                 level, index = level + 1, index >> 1
             size += 1
         AuditTreeNode.objects.bulk_create(new_nodes, batch_size=2000)
-        AuditEvent.objects.bulk_update(rows, ["leaf_index"], batch_size=1000)
+        _assign_leaves(rows)
         state.size = size
         state.save(update_fields=["size"])
         root = _fold(perfect_nodes(0, size), known)
