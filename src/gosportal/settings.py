@@ -82,6 +82,10 @@ BLIND_INDEX_KEY = local_secret(
     "BLIND_INDEX_KEY", "blind_index_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode()
 )
 
+# SEC-4: the Ed25519 key that signs the audit log's tree heads, base64 of its 32-byte
+# private key. Empty: the portal generates one and keeps it encrypted in the database.
+AUDIT_SIGNING_KEY = env_str("AUDIT_SIGNING_KEY")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")

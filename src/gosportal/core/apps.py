@@ -12,4 +12,6 @@ class CoreConfig(AppConfig):
 
         # Safety net for NOT-5: events whose after-commit nudge was lost are drained anyway.
         register_job("gosportal.core.tasks.drain_outbox", every_seconds=30)
+        # SEC-4: committed audit rows join the signed Merkle tree within a minute.
+        register_job("gosportal.core.tasks.seal_audit", every_seconds=60)
         from gosportal.core import checks  # noqa: F401  (registers system checks)

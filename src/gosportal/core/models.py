@@ -1,10 +1,13 @@
-"""Tables of the shared kernel: outbox, audit chain, working-day calendar, one-time codes."""
+"""Tables of the shared kernel: outbox, audit log, working-day calendar, one-time codes."""
 
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from gosportal.core.fields import EncryptedTextField
 
 
 class OutboxEvent(models.Model):
@@ -52,10 +55,14 @@ class OutboxDelivery(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Append-only, hash-chained journal of security-relevant and data-changing actions.
+    """Append-only journal of security-relevant and data-changing actions.
 
-    Rows hold ids, never personal data, so erasing an account leaves the chain intact
-    (REC-4: the trail keeps only a pseudonymous id).
+    An append is a plain INSERT; the sealer (``audit.seal``) later gives each committed
+    row the next ``leaf_index`` of the Merkle tree (``AuditTreeNode``), and the signed
+    tree heads (``AuditTreeHead``) make any later change or deletion provable. Rows
+    written before the tree existed keep their old chain hashes (``prev_hash``,
+    ``hash``), unused now. Rows hold ids, never personal data, so erasing an account
+    leaves the log intact (REC-4: the trail keeps only a pseudonymous id).
     """
 
     occurred_at = models.DateTimeField(_("время"), default=timezone.now, db_index=True)
@@ -68,27 +75,79 @@ class AuditEvent(models.Model):
     object_type = models.CharField(_("тип объекта"), max_length=100, blank=True)
     object_id = models.CharField(_("объект"), max_length=100, blank=True)
     details = models.JSONField(_("подробности"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    leaf_index = models.BigIntegerField(_("лист дерева"), null=True, blank=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("запись журнала аудита")
         verbose_name_plural = _("журнал аудита")
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
+            # The sealer's queue: only the few rows not in the tree yet.
+            models.Index(
+                fields=["id"], name="audit_unsealed_idx", condition=Q(leaf_index__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
 
 
-class AuditChainHead(models.Model):
-    """A single row locked while appending, so concurrent writers extend one chain."""
+class AuditTreeState(models.Model):
+    """The sealer's single row: its lock and the number of leaves in the tree."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_hash = models.CharField(max_length=64)
+    size = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return self.last_hash
+        return str(self.size)
+
+
+class AuditTreeNode(models.Model):
+    """The hash of a perfect subtree: leaves [index * 2**level, (index + 1) * 2**level)."""
+
+    level = models.PositiveSmallIntegerField()
+    index = models.BigIntegerField()
+    hash = models.BinaryField(max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["level", "index"], name="audit_node_position_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}/{self.index}"
+
+
+class AuditSigningKey(models.Model):
+    """An Ed25519 key that signs tree heads; the private half is empty when it comes
+    from ``AUDIT_SIGNING_KEY`` (null) and encrypted at rest when the portal generated it."""
+
+    key_id = models.CharField(max_length=64, unique=True)  # SHA-256 of the public key
+    public_key = models.BinaryField(max_length=32)
+    private_key = EncryptedTextField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key_id
+
+
+class AuditTreeHead(models.Model):
+    """A signed tree head (RFC 6962 §3.5): the tree's size and root at a moment."""
+
+    tree_size = models.BigIntegerField(unique=True)
+    root_hash = models.BinaryField(max_length=32)
+    timestamp_ms = models.BigIntegerField()
+    signature = models.BinaryField(max_length=64)
+    key = models.ForeignKey(AuditSigningKey, on_delete=models.PROTECT, related_name="heads")
+
+    class Meta:
+        ordering = ["tree_size"]
+
+    def __str__(self) -> str:
+        return f"{self.tree_size} {bytes(self.root_hash).hex()}"
 
 
 class CalendarDay(models.Model):

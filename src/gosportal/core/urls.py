@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gosportal.core import views
+from gosportal.core import audit_views, views
 
 app_name = "core"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("audit/sth/", audit_views.latest_tree_head, name="audit_sth"),
+    path("audit/proof/<int:event_id>/", audit_views.download_proof, name="audit_proof"),
 ]
