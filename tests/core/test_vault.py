@@ -2,6 +2,9 @@
 the local disk by default or in an S3-compatible bucket (a local moto server here); the
 storage only ever holds ciphertext and key rotation works on both."""
 
+import os
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from django.test import override_settings
 
 from gosportal.core import vault
 from gosportal.core.crypto import DecryptionError, encrypt_bytes
+from tests.conftest import S3_KEYS
 
 CONTENT = b"%PDF-1.7 passport page of a test person"
 
@@ -134,6 +138,42 @@ def test_the_bucket_holds_only_ciphertext(s3_vault):
     assert in_bucket.startswith(b"gcm1:")
     assert CONTENT not in in_bucket and b"passport page" not in in_bucket
     assert vault.read(name, purpose="passport") == CONTENT
+
+
+@pytest.mark.subprocess
+@pytest.mark.s3
+def test_the_s3_variables_put_the_vault_in_the_bucket(s3_server):
+    """A process started with S3_* set (as in production) writes to the bucket."""
+    env = {
+        **os.environ,
+        "S3_BUCKET": s3_server["bucket_name"],
+        "S3_ENDPOINT_URL": s3_server["endpoint_url"],
+        "S3_ACCESS_KEY_ID": S3_KEYS["access_key"],
+        "S3_SECRET_ACCESS_KEY": S3_KEYS["secret_key"],
+        "S3_REGION": "us-east-1",
+    }
+    code = (
+        "from gosportal.core import vault; "
+        "name = vault.store(b'plain page of a scan', purpose='passport'); "
+        "assert vault.read(name, purpose='passport') == b'plain page of a scan'; "
+        "print(type(vault.storage()).__name__, name)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    kind, name = result.stdout.strip().splitlines()[-1].split()
+    assert kind == "S3Storage"
+    key = f"vault/passport/{name[:2]}/{name}"
+    client, bucket = s3_server["client"], s3_server["bucket_name"]
+    in_bucket = client.get_object(Bucket=bucket, Key=key)["Body"].read()
+    client.delete_object(Bucket=bucket, Key=key)
+    assert in_bucket.startswith(b"gcm1:") and b"plain page" not in in_bucket
 
 
 # --- key rotation (manage.py rotate_field_keys) ----------------------------------------
