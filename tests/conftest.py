@@ -142,3 +142,102 @@ def sign_in_as(client, user, *, reauthenticated: bool = True):
 def admin_client(client, admin_user):
     """pytest-django's admin client, signed in as the portal records sign-ins."""
     return sign_in_as(client, admin_user)
+
+
+# --- an S3-compatible server for the vault (moto's server mode, one per test process) ----
+
+S3_KEYS = {"access_key": "testing-key", "secret_key": "testing-secret"}
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A local S3-compatible server (moto) on a free loopback port with one bucket for
+    this test process (xdist workers each start their own, under their own bucket)."""
+    import os
+    import subprocess
+    import sys
+
+    import boto3
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    bucket = f"vault-{worker}".lower().replace("_", "-")
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=S3_KEYS["access_key"],
+        aws_secret_access_key=S3_KEYS["secret_key"],
+    )
+    try:
+        _wait_until_listening(process, port)
+        client.create_bucket(Bucket=bucket)
+        yield {"endpoint_url": endpoint, "bucket_name": bucket, "client": client}
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _wait_until_listening(process, port: int) -> None:
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the S3 server (moto) did not start")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.05)  # polling a condition (the port accepts), not waiting for luck
+    raise RuntimeError("the S3 server (moto) did not listen within 60 s")
+
+
+class S3Vault:
+    """The bucket folder the vault writes to in one test, read with boto3 directly."""
+
+    def __init__(self, server: dict, location: str):
+        self.client, self.bucket, self.location = server["client"], server["bucket_name"], location
+
+    def object(self, key: str) -> bytes:
+        """The object exactly as the bucket holds it."""
+        answer = self.client.get_object(Bucket=self.bucket, Key=f"{self.location}/{key}")
+        return answer["Body"].read()
+
+    def names(self) -> list[str]:
+        """Every vault key in the bucket folder."""
+        answer = self.client.list_objects_v2(Bucket=self.bucket, Prefix=f"{self.location}/")
+        prefix = len(self.location) + 1
+        return sorted(item["Key"][prefix:] for item in answer.get("Contents", ()))
+
+
+@pytest.fixture
+def s3_vault(s3_server, settings) -> S3Vault:
+    """The vault on the S3 server, under a folder of its own for this test."""
+    import uuid
+
+    location = f"vault-{uuid.uuid4().hex}"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "vault": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": s3_server["bucket_name"],
+                "endpoint_url": s3_server["endpoint_url"],
+                "region_name": "us-east-1",
+                "location": location,
+                "file_overwrite": True,
+                "default_acl": None,
+                **S3_KEYS,
+            },
+        },
+    }
+    return S3Vault(s3_server, location)

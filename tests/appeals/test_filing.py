@@ -61,7 +61,7 @@ def test_the_reason_and_the_evidence_are_stored_encrypted(appeal):
         cursor.execute("SELECT reason FROM appeals_appeal WHERE id = %s", [appeal.pk])
         assert "разовая" not in cursor.fetchone()[0]
     evidence = appeal.evidence.get()
-    assert b"%PDF" not in vault.raw_path(evidence.vault_name, purpose=VAULT_PURPOSE).read_bytes()
+    assert b"%PDF" not in vault.raw(evidence.vault_name, purpose=VAULT_PURPOSE)
     assert appeals.read_evidence(evidence).startswith(b"%PDF")
 
 

@@ -133,7 +133,7 @@ def test_draft_answers_are_stored_encrypted(draft):
 def test_attachment_is_kept_encrypted_in_the_vault(draft):
     attachment = services.add_attachment(application=draft, document=PASSPORT_COPY, upload=pdf())
     assert attachment.kind == "pdf" and attachment.name == "паспорт.pdf"
-    raw = vault.raw_path(attachment.vault_name).read_bytes()
+    raw = vault.raw(attachment.vault_name)
     assert b"%PDF" not in raw
     assert services.read_attachment(attachment).startswith(b"%PDF")
 
@@ -166,7 +166,7 @@ def test_several_files_per_document_and_delete_before_submission(
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_attachment(application=draft, attachment_id=first.pk)
     assert list(draft.attachments.values_list("name", flat=True)) == ["b.png"]
-    assert not vault.raw_path(first.vault_name).exists()
+    assert not vault.exists(first.vault_name)
 
 
 def test_files_per_document_are_limited(draft, monkeypatch):
@@ -350,7 +350,7 @@ def test_export_lists_the_applications_and_deletion_erases_drafts_only(
         erase_drafts(citizen)
     assert list(Application.objects.filter(applicant=citizen)) == [submitted]
     assert not citizen.application_templates.exists()
-    assert not vault.raw_path(photo.vault_name).exists()
+    assert not vault.exists(photo.vault_name)
 
 
 def test_submission_is_refused_when_the_level_dropped_or_the_service_closed(draft, citizen):

@@ -35,7 +35,7 @@ def test_issued_document_is_signed_registered_and_stored_encrypted(issued, owner
     assert issued.sha256 == hashlib.sha256(content).hexdigest()
     assert issued.size == len(content)
     assert verify_pdf(content).outcome is Outcome.AUTHENTIC
-    raw = vault.raw_path(issued.vault_name, purpose=VAULT_PURPOSE).read_bytes()
+    raw = vault.raw(issued.vault_name, purpose=VAULT_PURPOSE)
     assert not raw.startswith(b"%PDF")
     event = AuditEvent.objects.get(action="documents.issued")
     assert event.object_id == str(issued.pk)
@@ -123,7 +123,8 @@ def test_malformed_numbers_are_refused(typed):
 def test_account_deletion_erases_the_file_but_keeps_the_register(
     issued, owner, django_capture_on_commit_callbacks
 ):
-    path = vault.raw_path(issued.vault_name, purpose=VAULT_PURPOSE)
+    name = issued.vault_name
+    assert vault.exists(name, purpose=VAULT_PURPOSE)
 
     with django_capture_on_commit_callbacks(execute=True):
         delete_account(owner)
@@ -132,4 +133,4 @@ def test_account_deletion_erases_the_file_but_keeps_the_register(
     assert issued.owner is None
     assert issued.vault_name == ""
     assert IssuedDocument.objects.filter(number=issued.number).exists()
-    assert not path.exists()
+    assert not vault.exists(name, purpose=VAULT_PURPOSE)

@@ -94,7 +94,7 @@ def test_a_remote_check_sent_to_the_operators_ends_and_its_pictures_go(
     check.refresh_from_db()
     assert check.confirmation.status == Confirmation.Status.CANCELLED
     assert check.passport_file == "" and check.selfie_file == ""
-    assert not any(vault.raw_path(name).exists() for name in files)
+    assert not any(vault.exists(name) for name in files)
 
 
 def test_a_remote_check_not_yet_sent_stays_so_the_person_can_correct_the_data():

@@ -47,7 +47,7 @@ def upload(client, passport=None, selfie_file=None):
 
 
 def on_disk(name: str) -> bool:
-    return vault.raw_path(name).exists()
+    return vault.exists(name)
 
 
 # --- upload ------------------------------------------------------------------------------
@@ -66,9 +66,9 @@ def test_standard_account_uploads_passport_and_selfie_stored_encrypted(client, c
     assert check.confirmation.expires_at - check.confirmation.created_at == datetime.timedelta(
         days=30
     )
-    passport_raw = vault.raw_path(check.passport_file, purpose=remote.PASSPORT_PURPOSE)
-    assert passport_raw.read_bytes().startswith(b"gcm1:")
-    assert b"PNG" not in passport_raw.read_bytes()[:64]
+    passport_raw = vault.raw(check.passport_file, purpose=remote.PASSPORT_PURPOSE)
+    assert passport_raw.startswith(b"gcm1:")
+    assert b"PNG" not in passport_raw[:64]
     assert vault.read(check.selfie_file, purpose=remote.SELFIE_PURPOSE)[:3] == b"\xff\xd8\xff"
     body = client.get(PAGE).content.decode()
     assert "Проверка выполняется" in body

@@ -225,7 +225,7 @@ def test_confirming_makes_the_account_confirmed_and_tells_the_person(
     assert AuditEvent.objects.filter(
         action="identity.remote_confirmed", actor_id=operator.pk
     ).exists()
-    assert not any(vault.raw_path(name).exists() for name in files)
+    assert not any(vault.exists(name) for name in files)
     assert RemoteCheck.objects.get(pk=fast_check.pk).passport_file == ""
 
 

@@ -152,7 +152,7 @@ class Command(BaseCommand):
         for purpose, name in vault.stored_files():
             try:
                 if dry_run:
-                    blob = vault.raw_path(name, purpose=purpose).read_bytes()
+                    blob = vault.raw(name, purpose=purpose)
                     if blob.startswith(f"{crypto.PREFIX}:{primary}:".encode()):
                         current += 1
                         continue
