@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gosportal.core import views
+from gosportal.core import metrics, views
 
 app_name = "core"
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("metrics", metrics.metrics_view, name="metrics"),
+    path("bench/bare", views.bench_bare, name="bench_bare"),
 ]
