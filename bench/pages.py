@@ -4,7 +4,7 @@ Starts the portal as ``manage.py serve --only web`` starts it (the ASGI front on
 address, gunicorn WSGI workers behind it) with ``DEBUG`` off on PostgreSQL (and Redis
 when it answers), signs in the demo citizen Алёна Фёдорова and the demo agency officer
 (sessions made in this process, in the same session store the server reads), and
-measures with ``hey`` (Debian package ``hey``) at concurrency 8 and 32: the bare view
+measures with ``hey`` (``scripts/system-deps.sh bench``) at concurrency 8 and 32: the bare view
 ``/bench/bare`` (a plain ``HttpResponse`` behind the same middleware and session
 cookie) next to the home page, «Мои заявления», the inbox, an application card and
 the officer's queue. Ratios (page rps / bare rps) are taken from the same round, so
