@@ -2,7 +2,8 @@
 # Install the Debian packages the portal needs when they are missing:
 #   runtime: Tesseract OCR with Russian (passport pre-checks), poppler (PDF pages to
 #            images), Pango and DejaVu fonts (PDF documents rendered by WeasyPrint);
-#   test:    the above plus Chromium (browser tests) and gettext (translation checks).
+#   test:    the above plus Chromium (browser tests) and gettext (translation checks);
+#   bench:   the runtime packages plus hey (HTTP load generator for bench/pages.py).
 set -euo pipefail
 mode="${1:-runtime}"
 need_apt=()
@@ -14,6 +15,9 @@ ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 || need_apt+=(libpango-1.
 if [ "$mode" = "test" ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
   command -v xgettext >/dev/null 2>&1 || need_apt+=(gettext)
+fi
+if [ "$mode" = "bench" ]; then
+  command -v hey >/dev/null 2>&1 || need_apt+=(hey)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""

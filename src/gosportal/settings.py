@@ -121,6 +121,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "gosportal.core.middleware.RequestContextMiddleware",
+    "gosportal.core.metrics.request_metrics_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -181,6 +182,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file, not memory, so that tests may start a second process on it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_db.sqlite3")}
+# PostgreSQL: each process keeps a bounded pool of connections (psycopg_pool through
+# Django's "pool" option) instead of one connection per request or per thread: the
+# ASGI front's threads can never pile up connections, and a WSGI worker reuses its
+# own. DATABASE_POOL_SIZE=0 falls back to DATABASE_CONN_MAX_AGE. The test run opens
+# one connection per test database and keeps the plain connection.
+DATABASE_POOL_SIZE = env_int("DATABASE_POOL_SIZE", 0 if TESTING else 4)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABASE_POOL_SIZE > 0:
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_SIZE,
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        "max_idle": 300,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")
@@ -207,7 +222,15 @@ elif TASK_BACKEND == "immediate":
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-SESSION_ENGINE = env_str("SESSION_ENGINE", "django.contrib.sessions.backends.db")
+# Sessions: the database by default; with Redis, read from the cache and written
+# through to the database (cached_db), so the list of active sessions stays whole.
+SESSION_ENGINE = env_str(
+    "SESSION_ENGINE",
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db",
+)
+SESSION_CACHE_ALIAS = "default"
 SESSION_COOKIE_AGE = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 3600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -378,6 +401,14 @@ if env_bool("BEHIND_PROXY", False):
 # How many proxies stand in front: the client address is taken from X-Forwarded-For
 # only that far, so a client cannot forge its address for rate limits and audit.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Serving (manage.py serve, docs/operations.md): synchronous views in this many
+# gunicorn WSGI worker processes, the live streams in the ASGI front.
+WEB_WORKERS = env_int("WEB_WORKERS", os.cpu_count() or 2)
+# Prometheus metrics at /metrics for a bearer token; no token, no endpoint (404).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# The benchmarks' bare view at /bench/bare (bench/pages.py); off in production.
+BENCH_BARE_VIEW = env_bool("BENCH_BARE_VIEW", False)
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -29,7 +29,7 @@ from gosportal.accounts.models import Authenticator, LoginEvent, User, UserSessi
 from gosportal.accounts.notices import send_security_notice
 from gosportal.accounts.reauth import mark_reauthenticated
 from gosportal.accounts.sessions import end_sessions
-from gosportal.core import audit
+from gosportal.core import audit, metrics
 from gosportal.core.errors import InvalidInput
 from gosportal.core.models import AuditEvent
 
@@ -96,6 +96,7 @@ def record_login_event(request, user: User, *, method: str, result: str) -> Logi
     """One entry of «История входов» with the device read from the User-Agent."""
     user_agent = request.headers.get("User-Agent", "")[:300]
     device = devices.describe(user_agent)
+    metrics.count_signin(result)
     return LoginEvent.objects.create(
         user=user,
         ip=getattr(request, "client_ip", None),
@@ -113,6 +114,8 @@ def record_failed_signin(request, user: User | None, *, result: str, method="pas
     with transaction.atomic():
         if user is not None:
             record_login_event(request, user, method=method, result=result)
+        else:
+            metrics.count_signin(result)
         audit.record(
             "accounts.login_failed",
             actor=user,

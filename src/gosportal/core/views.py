@@ -1,11 +1,12 @@
-"""Public pages of the kernel: home, health and readiness probes, error pages."""
+"""Public pages of the kernel: home, health and readiness probes, the benchmarks' bare
+view, error pages."""
 
 import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -21,6 +22,14 @@ def home(request):
 def healthz(request):
     """The process is alive and serving requests."""
     return JsonResponse({"status": "ok"})
+
+
+def bench_bare(request):
+    """The benchmarks' ceiling (bench/pages.py): a bare response through the same
+    middleware as every page; 404 unless ``BENCH_BARE_VIEW`` is on."""
+    if not settings.BENCH_BARE_VIEW:
+        raise Http404
+    return HttpResponse(b"ok", content_type="text/plain")
 
 
 def _check_database() -> None:

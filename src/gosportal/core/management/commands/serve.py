@@ -1,13 +1,18 @@
-"""manage.py serve: the whole portal for a laptop in one command.
+"""manage.py serve: the whole portal in one command, on one address.
 
-Starts the ASGI web server (uvicorn), a task worker and the periodic scheduler as
-child processes, and stops them all together on Ctrl+C or when one of them dies.
+Starts as child processes the gunicorn WSGI workers (``WEB_WORKERS`` of them, on a
+private Unix socket) for the synchronous views, the ASGI front (``core.front``) on the
+public address that serves the live streams itself and relays everything else to the
+workers, a task worker and the periodic scheduler; stops them all together on Ctrl+C
+or when one of them dies. ``--only web`` starts the two servers alone.
 """
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -21,8 +26,14 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--only",
+            choices=["web"],
+            help="start the web servers alone (no task worker, no scheduler)",
+        )
+        parser.add_argument("--workers", type=int, default=settings.WEB_WORKERS)
 
-    def handle(self, *args, host, port, **options):
+    def handle(self, *args, host, port, only, workers, **options):
         manage = str(Path(settings.BASE_DIR) / "manage.py")
         env = {**os.environ, "PYTHONPATH": str(Path(settings.BASE_DIR) / "src")}
         worker = (
@@ -37,21 +48,41 @@ class Command(BaseCommand):
             if settings.TASK_BACKEND == "rq"
             else [sys.executable, manage, "db_worker", "--no-reload", "--interval", "0.5"]
         )
+        # A private directory (0700): only this user's processes reach the workers.
+        run_dir = tempfile.mkdtemp(prefix="gosportal-web-")
+        wsgi_socket = str(Path(run_dir) / "wsgi.sock")
+        # Every process counts its own metrics into files that /metrics adds up.
+        metrics_dir = Path(run_dir) / "metrics"
+        metrics_dir.mkdir()
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
         commands = {
             "web": [
                 sys.executable,
                 "-m",
-                "uvicorn",
-                "gosportal.asgi:application",
+                "gunicorn",
+                "gosportal.wsgi:application",
+                "--config",
+                "python:gosportal.core.gunicorn_conf",
+                "--bind",
+                f"unix:{wsgi_socket}",
+                "--workers",
+                str(max(1, workers)),
+            ],
+            "front": [
+                sys.executable,
+                "-m",
+                "gosportal.core.front",
                 "--host",
                 host,
                 "--port",
                 str(port),
-                "--no-access-log",
+                "--wsgi-socket",
+                wsgi_socket,
             ],
-            "worker": worker,
-            "scheduler": [sys.executable, manage, "run_scheduler"],
         }
+        if only != "web":
+            commands["worker"] = worker
+            commands["scheduler"] = [sys.executable, manage, "run_scheduler"]
         # Fixed argument lists built above, never user input.
         children = {
             name: subprocess.Popen(cmd, env=env)  # noqa: S603
@@ -68,6 +99,7 @@ class Command(BaseCommand):
                     child.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     child.kill()
+            shutil.rmtree(run_dir, ignore_errors=True)
 
         signal.signal(signal.SIGTERM, lambda *a: (stop(), sys.exit(0)))
         try:
