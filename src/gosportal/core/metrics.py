@@ -78,6 +78,16 @@ def request_metrics_middleware(get_response):
     return middleware
 
 
+_APP_COLLECTORS: list = []
+
+
+def register_collector(collect) -> None:
+    """Add an app's gauges, read at scrape time: ``collect()`` yields metric families.
+    Apps call this from ``AppConfig.ready`` (the kernel names no app)."""
+    if collect not in _APP_COLLECTORS:
+        _APP_COLLECTORS.append(collect)
+
+
 class DatabaseCollector:
     """Gauges read at scrape time, once for all processes."""
 
@@ -85,7 +95,6 @@ class DatabaseCollector:
         from django_tasks_db.models import DBTaskResult
 
         from gosportal.core.models import OutboxEvent
-        from gosportal.notifications.models import Delivery
 
         oldest = OutboxEvent.objects.filter(processed_at__isnull=True).aggregate(
             oldest=Min("occurred_at")
@@ -113,14 +122,8 @@ class DatabaseCollector:
                 depth.add_metric([row["queue_name"]], row["n"])
         yield depth
 
-        deliveries = GaugeMetricFamily(
-            "gosportal_deliveries",
-            "Notification deliveries by channel and status",
-            labels=["channel", "status"],
-        )
-        for row in Delivery.objects.values("channel", "status").annotate(n=Count("id")).order_by():
-            deliveries.add_metric([row["channel"], row["status"]], row["n"])
-        yield deliveries
+        for collect in _APP_COLLECTORS:
+            yield from collect()
 
 
 def _registry() -> CollectorRegistry:

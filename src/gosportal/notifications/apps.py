@@ -24,6 +24,10 @@ class NotificationsConfig(AppConfig):
         )
 
         register_eraser(erase_notifications)  # REC-4
+        from gosportal.core.metrics import register_collector
+        from gosportal.notifications.metrics import collect_deliveries
+
+        register_collector(collect_deliveries)
         register_export_part(
             "notifications.json",
             export_notifications,
