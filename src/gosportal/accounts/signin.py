@@ -137,14 +137,18 @@ def _notify_locked(user: User, until: datetime) -> None:
     send_security_notice(user, subject=_("Вход временно заблокирован"), text=text)
 
 
-def password_step(request, *, login: str, password: str) -> User:
+def password_step(
+    request, *, login: str, password: str, throttle: lockout.ThrottleState | None = None
+) -> User:
     """The user whose login and password these are, or ``SigninRefused``.
 
     A locked login is refused like a wrong password even when the password is right;
     unknown logins cost the same hashing work and are counted the same way.
+    ``throttle`` is the login's ``lockout.state`` when the caller has just read it.
     """
     ip = getattr(request, "client_ip", None)
-    throttle = lockout.state(login, ip)
+    if throttle is None:
+        throttle = lockout.state(login, ip)
     user = selectors.user_by_login(login)
     if user is None or not user.has_usable_password():
         User().set_password(password)  # the same work, so timing tells nothing (AUTH-1)
@@ -164,7 +168,8 @@ def password_step(request, *, login: str, password: str) -> User:
                 _notify_locked(user, new_lock)
         raise SigninRefused(INVALID_LOGIN, reason=result)
     check_ip_allowed(request, user)
-    lockout.reset(login, ip)
+    if throttle.counted:  # nothing to reset otherwise: no statement
+        lockout.reset(login, ip)
     if second_factor_mandatory(user) and not needs_second_factor(user):
         audit.record(
             "accounts.login_failed",
@@ -298,8 +303,14 @@ def landing_url(user: User) -> str:
 
 
 def begin_second_factor(request, user: User, *, method: str) -> None:
-    """Remember that ``user`` passed the first step; the second-factor page continues."""
-    request.session.cycle_key()
+    """Remember that ``user`` passed the first step; the second-factor page continues.
+
+    The session gets a new id as with ``cycle_key``, but its row is written once, by
+    the session middleware with the response, rather than created here and updated then.
+    """
+    kept = dict(request.session.items())
+    request.session.flush()  # the old row goes; the new id is made when the row is
+    request.session.update(kept)
     request.session[PENDING_KEY] = {"user_id": user.pk, "method": method, "at": int(time.time())}
 
 
@@ -326,18 +337,24 @@ def _network(ip: str | None):
 
 
 def _is_new_device_or_network(user: User, device: devices.Device, ip: str | None) -> bool:
-    """True when the user signed in before, but never from this device or network."""
-    earlier = LoginEvent.objects.filter(user=user, result=LoginEvent.Result.SUCCESS)
-    if not earlier.exists():
+    """True when the user signed in before, but never from this device or network.
+
+    One query: the distinct (device, browser, system, address) of earlier sign-ins.
+    """
+    seen = list(
+        LoginEvent.objects.filter(user=user, result=LoginEvent.Result.SUCCESS)
+        .order_by()
+        .values_list("device_type", "browser", "os", "ip")
+        .distinct()[:1000]
+    )
+    if not seen:
         return False  # the very first sign-in is not news
-    known_device = earlier.filter(
-        device_type=device.device_type, browser=device.browser, os=device.os
-    ).exists()
+    here = (device.device_type, device.browser, device.os)
+    known_device = any(row[:3] == here for row in seen)
     network = _network(ip)
     if network is None:
         return not known_device
-    addresses = earlier.exclude(ip=None).order_by().values_list("ip", flat=True).distinct()
-    known_network = any(ipaddress.ip_address(address) in network for address in addresses[:1000])
+    known_network = any(row[3] and ipaddress.ip_address(row[3]) in network for row in seen)
     return not (known_device and known_network)
 
 
@@ -384,21 +401,27 @@ def _notify_new_device(user: User, event: LoginEvent) -> None:
 
 def finish_signin(request, user: User, *, method: str) -> None:
     """Open the session (a new session id), record the sign-in and the device (AUTH-7,
-    AUTH-8), and warn the owner of a new device or network (AUTH-9)."""
+    AUTH-8), and warn the owner of a new device or network (AUTH-9).
+
+    One transaction holds every write: the session row, ``last_login``, the session
+    list entry, the history entry, the audit row and the warning (NOT-5), so a sign-in
+    exists entirely or not at all and costs one commit.
+    """
     if second_factor_mandatory(user) and not _is_multi_factor(method):
         raise PermissionDenied  # every way in must have asked for the second factor
-    request.session.pop(PENDING_KEY, None)
-    auth_login(request, user, backend="gosportal.accounts.backends.LoginBackend")
-    mark_reauthenticated(request)  # a fresh sign-in counts as a recent proof
-    # The stored session outlives the absolute limit a little, so that the session watch
-    # (sessions.SessionActivityMiddleware) ends it and says why, rather than it vanishing.
-    request.session.set_expiry(settings.SESSION_ABSOLUTE_SECONDS + SESSION_GRACE_SECONDS)
-    request.session.save()  # the new session key exists from here on
     user_agent = request.headers.get("User-Agent", "")[:300]
     ip = getattr(request, "client_ip", None)
     device = devices.describe(user_agent)
-    is_new = _is_new_device_or_network(user, device, ip)
-    with transaction.atomic():  # NOT-5: the warning exists exactly when the sign-in does
+    with transaction.atomic():
+        is_new = _is_new_device_or_network(user, device, ip)
+        request.session.pop(PENDING_KEY, None)
+        auth_login(request, user, backend="gosportal.accounts.backends.LoginBackend")
+        mark_reauthenticated(request)  # a fresh sign-in counts as a recent proof
+        # The stored session outlives the absolute limit a little, so that the session
+        # watch (sessions.SessionActivityMiddleware) ends it and says why, rather than it
+        # vanishing.
+        request.session.set_expiry(settings.SESSION_ABSOLUTE_SECONDS + SESSION_GRACE_SECONDS)
+        request.session.save()  # the new session key exists from here on
         UserSession.objects.create(
             user=user,
             session_key=request.session.session_key,

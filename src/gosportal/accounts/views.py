@@ -27,8 +27,11 @@ def login_view(request):
     """The password step (AUTH-1, AUTH-5, AUTH-10), then the second factor or the cabinet."""
     posted = request.method == "POST"
     login = (request.POST.get("login") or "").strip() if posted else ""
-    throttled = lockout.state(login, request.client_ip).captcha_required if login else False
-    form = LoginForm(request, data=request.POST if posted else None, captcha_required=throttled)
+    throttle = lockout.state(login, request.client_ip) if login else None
+    captcha_required = throttle.captcha_required if throttle else False
+    form = LoginForm(
+        request, data=request.POST if posted else None, captcha_required=captcha_required
+    )
     if posted:
         if form.is_valid():
             try:
@@ -36,6 +39,7 @@ def login_view(request):
                     request,
                     login=form.cleaned_data["login"],
                     password=form.cleaned_data["password"],
+                    throttle=throttle if form.cleaned_data["login"] == login else None,
                 )
             except signin.SigninRefused as error:
                 add_to_form(form, error)
