@@ -22,7 +22,7 @@ WRITE = re.compile(r"^(INSERT|UPDATE|DELETE)\b")
 
 # Of these, backoffice adds 7 on the sign-in (2 for its desk-permission rule of the
 # second factor, 5 for the «Рабочий стол» link worked out on ``user_logged_in``).
-PASSWORD_SIGNIN_STATEMENTS = 31
+PASSWORD_SIGNIN_STATEMENTS = 28
 SECOND_FACTOR_STOP_STATEMENTS = 9
 
 
@@ -67,9 +67,8 @@ def test_a_password_sign_in_writes_in_one_transaction_with_pinned_statements():
     assert len(transactions) == 1 and None not in transactions, signin_writes
     tables = [re.search(r'(?:INTO|UPDATE|FROM) "(\w+)"', sql).group(1) for _, sql in signin_writes]
     assert tables == [
-        "django_session",
         "accounts_user",  # last_login
-        "django_session",
+        "django_session",  # created once, complete
         "accounts_usersession",
         "accounts_loginevent",
         "core_auditevent",

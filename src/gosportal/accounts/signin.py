@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import login as auth_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -399,6 +400,24 @@ def _notify_new_device(user: User, event: LoginEvent) -> None:
     send_security_notice(user, subject=_("Вход с нового устройства"), text=text)
 
 
+def _new_session_id(request, user: User) -> None:
+    """What ``auth_login`` does to a session that nobody is signed in to (``cycle_key``:
+    a new id, the old row deleted, the data kept), except that the new row is written
+    once, complete, by the next ``save`` rather than created now and updated then.
+
+    The session is marked as this user's so that ``auth_login`` sees nothing to rotate;
+    a session of someone else is left to ``auth_login``, which empties it.
+    """
+    session = request.session
+    if SESSION_KEY in session:
+        return
+    kept = dict(session.items())
+    session.flush()  # the old row goes; the new id is made when the row is written
+    session.update(kept)
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+
+
 def finish_signin(request, user: User, *, method: str) -> None:
     """Open the session (a new session id), record the sign-in and the device (AUTH-7,
     AUTH-8), and warn the owner of a new device or network (AUTH-9).
@@ -415,6 +434,7 @@ def finish_signin(request, user: User, *, method: str) -> None:
     with transaction.atomic():
         is_new = _is_new_device_or_network(user, device, ip)
         request.session.pop(PENDING_KEY, None)
+        _new_session_id(request, user)
         auth_login(request, user, backend="gosportal.accounts.backends.LoginBackend")
         mark_reauthenticated(request)  # a fresh sign-in counts as a recent proof
         # The stored session outlives the absolute limit a little, so that the session
