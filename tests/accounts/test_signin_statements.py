@@ -90,10 +90,20 @@ def test_a_sign_in_stopping_at_the_second_factor_writes_the_session_once():
     assert not UserSession.objects.filter(user=user).exists()
 
 
-def test_a_correct_password_still_clears_earlier_failures():
+def test_a_correct_password_clears_earlier_failures_in_the_same_transaction():
     user = UserFactory()
     post_login(browser(), user.email, "Неверный-пароль-1")
-    statements = _post_counted(user)
-    assert any(sql.startswith('DELETE FROM "accounts_loginthrottle"') for sql in statements)
+    assert LoginThrottle.objects.count() == 2
+    writes = _writes_by_outer_savepoint(_post_counted(user))
+    assert writes[0][1].startswith('DELETE FROM "accounts_loginthrottle"')
+    assert {savepoint for savepoint, _ in writes[:-1]} == {writes[0][0]} != {None}
+    assert not LoginThrottle.objects.exists()
 
+
+def test_a_correct_password_before_the_second_factor_clears_earlier_failures():
+    user = UserFactory()
+    Authenticator.objects.create(user=user, kind=Authenticator.Kind.TOTP, is_default=True)
+    post_login(browser(), user.email, "Неверный-пароль-1")
+    assert LoginThrottle.objects.count() == 2
+    _post_counted(user)
     assert not LoginThrottle.objects.exists()

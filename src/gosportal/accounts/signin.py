@@ -139,13 +139,20 @@ def _notify_locked(user: User, until: datetime) -> None:
 
 
 def password_step(
-    request, *, login: str, password: str, throttle: lockout.ThrottleState | None = None
+    request,
+    *,
+    login: str,
+    password: str,
+    throttle: lockout.ThrottleState | None = None,
+    reset_counters: bool = True,
 ) -> User:
     """The user whose login and password these are, or ``SigninRefused``.
 
     A locked login is refused like a wrong password even when the password is right;
     unknown logins cost the same hashing work and are counted the same way.
-    ``throttle`` is the login's ``lockout.state`` when the caller has just read it.
+    ``throttle`` is the login's ``lockout.state`` when the caller has just read it; a
+    caller passing ``reset_counters=False`` clears them itself (``clear_counters`` or
+    ``finish_signin(clear_counters_of=...)``) when ``throttle.counted``.
     """
     ip = getattr(request, "client_ip", None)
     if throttle is None:
@@ -169,7 +176,7 @@ def password_step(
                 _notify_locked(user, new_lock)
         raise SigninRefused(INVALID_LOGIN, reason=result)
     check_ip_allowed(request, user)
-    if throttle.counted:  # nothing to reset otherwise: no statement
+    if reset_counters and throttle.counted:  # nothing to reset otherwise: no statement
         lockout.reset(login, ip)
     if second_factor_mandatory(user) and not needs_second_factor(user):
         audit.record(
@@ -179,6 +186,11 @@ def password_step(
         )
         raise SigninRefused(NO_SECOND_FACTOR, reason="no_second_factor")
     return user
+
+
+def clear_counters(request, login: str) -> None:
+    """A correct password: the login's failure counters start again (AUTH-5)."""
+    lockout.reset(login, getattr(request, "client_ip", None))
 
 
 def check_ip_allowed(request, user: User, *, record=None) -> None:
@@ -418,13 +430,16 @@ def _new_session_id(request, user: User) -> None:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
 
 
-def finish_signin(request, user: User, *, method: str) -> None:
+def finish_signin(
+    request, user: User, *, method: str, clear_counters_of: str | None = None
+) -> None:
     """Open the session (a new session id), record the sign-in and the device (AUTH-7,
     AUTH-8), and warn the owner of a new device or network (AUTH-9).
 
-    One transaction holds every write: the session row, ``last_login``, the session
-    list entry, the history entry, the audit row and the warning (NOT-5), so a sign-in
-    exists entirely or not at all and costs one commit.
+    One transaction holds every write: the login's failure counters when
+    ``clear_counters_of`` names it, the session row, ``last_login``, the session list
+    entry, the history entry, the audit row and the warning (NOT-5), so a sign-in exists
+    entirely or not at all and costs one commit.
     """
     if second_factor_mandatory(user) and not _is_multi_factor(method):
         raise PermissionDenied  # every way in must have asked for the second factor
@@ -432,6 +447,8 @@ def finish_signin(request, user: User, *, method: str) -> None:
     ip = getattr(request, "client_ip", None)
     device = devices.describe(user_agent)
     with transaction.atomic():
+        if clear_counters_of is not None:
+            clear_counters(request, clear_counters_of)
         is_new = _is_new_device_or_network(user, device, ip)
         request.session.pop(PENDING_KEY, None)
         _new_session_id(request, user)
