@@ -244,12 +244,20 @@ LOGOUT_REDIRECT_URL = "core:home"
 # AUTH-2: Argon2id. The test run alone uses a fast hasher (each Argon2 hash costs
 # ~100 ms and 100 MB by design); tests/core/test_settings.py pins the real list.
 PRODUCTION_PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "gosportal.accounts.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 PASSWORD_HASHERS = (
     ["django.contrib.auth.hashers.MD5PasswordHasher"] if TESTING else PRODUCTION_PASSWORD_HASHERS
 )
+# Argon2id's cost (accounts/hashers.py): Django's time and memory cost, lanes matched to
+# the cores, and at most this many hashes at once per process (~100 MB each). A stored
+# hash with other parameters is rehashed at its owner's next sign-in.
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
+ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 102400)
+ARGON2_PARALLELISM = env_int("ARGON2_PARALLELISM", _cores or 1)
+ARGON2_MAX_CONCURRENT = env_int("ARGON2_MAX_CONCURRENT", _cores or 1)
 # AUTH-2: the password policy (accounts/passwords.py), Russian messages.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "gosportal.accounts.passwords.MinimumLengthValidator"},

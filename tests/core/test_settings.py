@@ -15,8 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.mark.subprocess
 def test_passwords_are_hashed_with_argon2id_outside_tests():
     assert (
-        settings.PRODUCTION_PASSWORD_HASHERS[0]
-        == "django.contrib.auth.hashers.Argon2PasswordHasher"
+        settings.PRODUCTION_PASSWORD_HASHERS[0] == "gosportal.accounts.hashers.Argon2PasswordHasher"
     )
     env = {k: v for k, v in os.environ.items() if k != "TESTING"}
     code = "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
@@ -30,7 +29,7 @@ def test_passwords_are_hashed_with_argon2id_outside_tests():
         check=True,
     )
     assert (
-        result.stdout.strip().splitlines()[-1] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+        result.stdout.strip().splitlines()[-1] == "gosportal.accounts.hashers.Argon2PasswordHasher"
     )
 
 

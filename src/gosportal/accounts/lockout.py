@@ -29,6 +29,7 @@ from gosportal.core.validators import normalize_phone
 class ThrottleState:
     captcha_required: bool
     locked_until: datetime | None
+    counted: bool = False  # a counter row exists, so a correct password has one to reset
 
     @property
     def locked(self) -> bool:
@@ -64,15 +65,18 @@ def _forgotten(row: LoginThrottle, now: datetime) -> bool:
 def state(login: str, ip: str | None) -> ThrottleState:
     """Whether a CAPTCHA is demanded and until when the login is locked (one query)."""
     now = timezone.now()
-    failures, locked_until = 0, None
+    failures, locked_until, counted = 0, None, False
     for row in LoginThrottle.objects.filter(key__in=throttle_keys(login, ip)):
+        counted = True
         if _forgotten(row, now):
             continue
         failures = max(failures, row.failures)
         if row.locked_until and row.locked_until > now:
             locked_until = max(locked_until or row.locked_until, row.locked_until)
     return ThrottleState(
-        captcha_required=failures >= settings.LOGIN_CAPTCHA_AFTER, locked_until=locked_until
+        captcha_required=failures >= settings.LOGIN_CAPTCHA_AFTER,
+        locked_until=locked_until,
+        counted=counted,
     )
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth import login as auth_login
 from django.core import signing
 from django.core.exceptions import PermissionDenied
@@ -140,14 +141,25 @@ def _notify_locked(user: User, until: datetime) -> None:
     send_security_notice(user, subject=_("Вход временно заблокирован"), text=text)
 
 
-def password_step(request, *, login: str, password: str) -> User:
+def password_step(
+    request,
+    *,
+    login: str,
+    password: str,
+    throttle: lockout.ThrottleState | None = None,
+    reset_counters: bool = True,
+) -> User:
     """The user whose login and password these are, or ``SigninRefused``.
 
     A locked login is refused like a wrong password even when the password is right;
     unknown logins cost the same hashing work and are counted the same way.
+    ``throttle`` is the login's ``lockout.state`` when the caller has just read it; a
+    caller passing ``reset_counters=False`` clears them itself (``clear_counters`` or
+    ``finish_signin(clear_counters_of=...)``) when ``throttle.counted``.
     """
     ip = getattr(request, "client_ip", None)
-    throttle = lockout.state(login, ip)
+    if throttle is None:
+        throttle = lockout.state(login, ip)
     user = selectors.user_by_login(login)
     if user is None or not user.has_usable_password():
         User().set_password(password)  # the same work, so timing tells nothing (AUTH-1)
@@ -167,7 +179,8 @@ def password_step(request, *, login: str, password: str) -> User:
                 _notify_locked(user, new_lock)
         raise SigninRefused(INVALID_LOGIN, reason=result)
     check_ip_allowed(request, user)
-    lockout.reset(login, ip)
+    if reset_counters and throttle.counted:  # nothing to reset otherwise: no statement
+        lockout.reset(login, ip)
     if second_factor_mandatory(user) and not needs_second_factor(user):
         audit.record(
             "accounts.login_failed",
@@ -176,6 +189,11 @@ def password_step(request, *, login: str, password: str) -> User:
         )
         raise SigninRefused(NO_SECOND_FACTOR, reason="no_second_factor")
     return user
+
+
+def clear_counters(request, login: str) -> None:
+    """A correct password: the login's failure counters start again (AUTH-5)."""
+    lockout.reset(login, getattr(request, "client_ip", None))
 
 
 def check_ip_allowed(request, user: User, *, record=None) -> None:
@@ -301,8 +319,14 @@ def landing_url(user: User) -> str:
 
 
 def begin_second_factor(request, user: User, *, method: str) -> None:
-    """Remember that ``user`` passed the first step; the second-factor page continues."""
-    request.session.cycle_key()
+    """Remember that ``user`` passed the first step; the second-factor page continues.
+
+    The session gets a new id as with ``cycle_key``, but its row is written once, by
+    the session middleware with the response, rather than created here and updated then.
+    """
+    kept = dict(request.session.items())
+    request.session.flush()  # the old row goes; the new id is made when the row is
+    request.session.update(kept)
     request.session[PENDING_KEY] = {"user_id": user.pk, "method": method, "at": int(time.time())}
 
 
@@ -329,18 +353,24 @@ def _network(ip: str | None):
 
 
 def _is_new_device_or_network(user: User, device: devices.Device, ip: str | None) -> bool:
-    """True when the user signed in before, but never from this device or network."""
-    earlier = LoginEvent.objects.filter(user=user, result=LoginEvent.Result.SUCCESS)
-    if not earlier.exists():
+    """True when the user signed in before, but never from this device or network.
+
+    One query: the distinct (device, browser, system, address) of earlier sign-ins.
+    """
+    seen = list(
+        LoginEvent.objects.filter(user=user, result=LoginEvent.Result.SUCCESS)
+        .order_by()
+        .values_list("device_type", "browser", "os", "ip")
+        .distinct()[:1000]
+    )
+    if not seen:
         return False  # the very first sign-in is not news
-    known_device = earlier.filter(
-        device_type=device.device_type, browser=device.browser, os=device.os
-    ).exists()
+    here = (device.device_type, device.browser, device.os)
+    known_device = any(row[:3] == here for row in seen)
     network = _network(ip)
     if network is None:
         return not known_device
-    addresses = earlier.exclude(ip=None).order_by().values_list("ip", flat=True).distinct()
-    known_network = any(ipaddress.ip_address(address) in network for address in addresses[:1000])
+    known_network = any(row[3] and ipaddress.ip_address(row[3]) in network for row in seen)
     return not (known_device and known_network)
 
 
@@ -385,23 +415,53 @@ def _notify_new_device(user: User, event: LoginEvent) -> None:
     send_security_notice(user, subject=_("Вход с нового устройства"), text=text)
 
 
-def finish_signin(request, user: User, *, method: str) -> None:
+def _new_session_id(request, user: User) -> None:
+    """What ``auth_login`` does to a session that nobody is signed in to (``cycle_key``:
+    a new id, the old row deleted, the data kept), except that the new row is written
+    once, complete, by the next ``save`` rather than created now and updated then.
+
+    The session is marked as this user's so that ``auth_login`` sees nothing to rotate;
+    a session of someone else is left to ``auth_login``, which empties it.
+    """
+    session = request.session
+    if SESSION_KEY in session:
+        return
+    kept = dict(session.items())
+    session.flush()  # the old row goes; the new id is made when the row is written
+    session.update(kept)
+    session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+
+
+def finish_signin(
+    request, user: User, *, method: str, clear_counters_of: str | None = None
+) -> None:
     """Open the session (a new session id), record the sign-in and the device (AUTH-7,
-    AUTH-8), and warn the owner of a new device or network (AUTH-9)."""
+    AUTH-8), and warn the owner of a new device or network (AUTH-9).
+
+    One transaction holds every write: the login's failure counters when
+    ``clear_counters_of`` names it, the session row, ``last_login``, the session list
+    entry, the history entry, the audit row and the warning (NOT-5), so a sign-in exists
+    entirely or not at all and costs one commit.
+    """
     if second_factor_mandatory(user) and not _is_multi_factor(method):
         raise PermissionDenied  # every way in must have asked for the second factor
-    request.session.pop(PENDING_KEY, None)
-    auth_login(request, user, backend="gosportal.accounts.backends.LoginBackend")
-    mark_reauthenticated(request)  # a fresh sign-in counts as a recent proof
-    # The stored session outlives the absolute limit a little, so that the session watch
-    # (sessions.SessionActivityMiddleware) ends it and says why, rather than it vanishing.
-    request.session.set_expiry(settings.SESSION_ABSOLUTE_SECONDS + SESSION_GRACE_SECONDS)
-    request.session.save()  # the new session key exists from here on
     user_agent = request.headers.get("User-Agent", "")[:300]
     ip = getattr(request, "client_ip", None)
     device = devices.describe(user_agent)
-    is_new = _is_new_device_or_network(user, device, ip)
-    with transaction.atomic():  # NOT-5: the warning exists exactly when the sign-in does
+    with transaction.atomic():
+        if clear_counters_of is not None:
+            clear_counters(request, clear_counters_of)
+        is_new = _is_new_device_or_network(user, device, ip)
+        request.session.pop(PENDING_KEY, None)
+        _new_session_id(request, user)
+        auth_login(request, user, backend="gosportal.accounts.backends.LoginBackend")
+        mark_reauthenticated(request)  # a fresh sign-in counts as a recent proof
+        # The stored session outlives the absolute limit a little, so that the session
+        # watch (sessions.SessionActivityMiddleware) ends it and says why, rather than it
+        # vanishing.
+        request.session.set_expiry(settings.SESSION_ABSOLUTE_SECONDS + SESSION_GRACE_SECONDS)
+        request.session.save()  # the new session key exists from here on
         UserSession.objects.create(
             user=user,
             session_key=request.session.session_key,

@@ -27,20 +27,29 @@ def login_view(request):
     """The password step (AUTH-1, AUTH-5, AUTH-10), then the second factor or the cabinet."""
     posted = request.method == "POST"
     login = (request.POST.get("login") or "").strip() if posted else ""
-    throttled = lockout.state(login, request.client_ip).captcha_required if login else False
-    form = LoginForm(request, data=request.POST if posted else None, captcha_required=throttled)
+    throttle = lockout.state(login, request.client_ip) if login else None
+    captcha_required = throttle.captcha_required if throttle else False
+    form = LoginForm(
+        request, data=request.POST if posted else None, captcha_required=captcha_required
+    )
     if posted:
         if form.is_valid():
+            # The counters read above serve the password step, and a correct password
+            # clears them in the sign-in's own transaction (none to clear: no statement).
+            known = throttle if form.cleaned_data["login"] == login else None
             try:
                 user = signin.password_step(
                     request,
                     login=form.cleaned_data["login"],
                     password=form.cleaned_data["password"],
+                    throttle=known,
+                    reset_counters=known is None,
                 )
             except signin.SigninRefused as error:
                 add_to_form(form, error)
             else:
-                return _after_password(request, user)
+                counted = known is not None and known.counted
+                return _after_password(request, user, clear=login if counted else None)
         elif "captcha" in form.errors and login:
             signin.record_captcha_failure(request, login=login)
         if login and lockout.state(login, request.client_ip).captcha_required:
@@ -56,13 +65,16 @@ def login_view(request):
     )
 
 
-def _after_password(request, user):
+def _after_password(request, user, *, clear: str | None):
+    """``clear``: the login whose failure counters the correct password resets."""
     next_url = _safe_next(request)
     if signin.needs_second_factor(user):
+        if clear is not None:
+            signin.clear_counters(request, clear)
         signin.begin_second_factor(request, user, method="password")
         second = reverse("accounts:signin_second_factor")
         return redirect(f"{second}?{urlencode({'next': next_url})}" if next_url != "/" else second)
-    signin.finish_signin(request, user, method="password")
+    signin.finish_signin(request, user, method="password", clear_counters_of=clear)
     return redirect(next_url if next_url != "/" else signin.landing_url(user))
 
 
