@@ -24,6 +24,8 @@ class Job:
 JOBS: list[Job] = [
     # Safety net for NOT-5: events whose after-commit nudge was lost are drained anyway.
     Job("gosportal.core.tasks.drain_outbox", every_seconds=30),
+    # Handled outbox events are kept OUTBOX_RETENTION_DAYS, then deleted (daily).
+    Job("gosportal.core.tasks.purge_outbox", every_seconds=86400),
     # PROF-8: daily; each reminder is sent once per occasion, so a restart re-running it
     # early sends nothing twice.
     Job("gosportal.profiles.tasks.send_data_reminders", every_seconds=86400),
