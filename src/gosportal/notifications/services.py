@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from gosportal.accounts.models import User
 from gosportal.core import audit, events
-from gosportal.core.claims import claim
+from gosportal.core.claims import claim, update_each
 from gosportal.core.errors import Forbidden, InvalidInput, NotFound
 from gosportal.integrations.sms.base import SmsError, SmsMessage, get_sms_gateway
 from gosportal.notifications import broadcast, push
@@ -409,7 +409,13 @@ def _record(batch: list[Delivery], outcomes: dict[int, Outcome]) -> None:
         if delivery.status == Delivery.Status.PERMANENT_FAILURE:
             failed.append(delivery)
     with transaction.atomic():
-        Delivery.objects.filter(status=Delivery.Status.SENDING).bulk_update(batch, _RESULT_FIELDS)
+        update_each(
+            Delivery,
+            [(d.pk, *(getattr(d, name) for name in _RESULT_FIELDS)) for d in batch],
+            fields=_RESULT_FIELDS,
+            where="status = %s",  # a receipt or a reset that came first wins
+            params=[Delivery.Status.SENDING],
+        )
         for delivery in failed:
             audit.record(
                 "notifications.delivery_failed", obj=delivery, details={"channel": delivery.channel}
