@@ -1,11 +1,13 @@
-"""Benchmark of the notification centre (issue 6, not a test).
+"""Benchmark of the notification centre (issues 6 and 18, not a test).
 
 Measures, in one run on this machine:
 
 1. deliveries per second per worker: one process sending due deliveries to the sandbox
    SMS gateway and the sandbox e-mail backend (``services.send_due``, as the
-   ``send_deliveries`` task does), next to the bare rate of ``INSERT`` + ``COMMIT`` of
-   one small row on the same database;
+   ``send_deliveries`` task does: batches claimed with one ``UPDATE … SKIP LOCKED …
+   RETURNING``, sent together, outcomes written in one statement), next to the bare
+   rate of ``INSERT`` + ``COMMIT`` of one small row on the same database; and the outbox
+   drain's rate (events turned into notifications and deliveries per second);
 2. the time from a committed event to the inbox update on the SSE stream: ``notify()``
    commits, the outbox drain creates the notification and publishes the wake-up
    (Redis pub/sub), the real stream view (``/notifications/stream/``, read through
@@ -167,8 +169,9 @@ def _users(count: int, tag: str):
     return users
 
 
-def deliveries_per_second(notifications: int) -> tuple[float, int]:
-    """One worker sending SMS + e-mail deliveries to the sandboxes."""
+def deliveries_per_second(notifications: int) -> tuple[float, int, float]:
+    """One worker sending SMS + e-mail deliveries to the sandboxes; also the outbox
+    drain's events per second that made them."""
     from django.db import transaction
 
     from gosportal.core import events
@@ -186,21 +189,24 @@ def deliveries_per_second(notifications: int) -> tuple[float, int]:
                 service="Замена паспорта",
                 question="Приложите скан",
             )
-    while events.drain():
-        pass
+    drain_started = time.perf_counter()
+    drained = 0
+    while batch := events.drain():
+        drained += batch
+    drain_rate = drained / (time.perf_counter() - drain_started)
     due = Delivery.objects.filter(
         notification__user__in=users, status=Delivery.Status.QUEUED
     ).count()
     started = time.perf_counter()
     sent = 0
     while True:
-        tried = services.send_due(limit=100)
+        tried = services.send_due()
         if not tried:
             break
         sent += tried
     elapsed = time.perf_counter() - started
     assert sent >= due, (sent, due)
-    return sent / elapsed, sent
+    return sent / elapsed, sent, drain_rate
 
 
 def event_to_stream(count: int) -> list[float]:
@@ -262,7 +268,7 @@ def ms(seconds: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--notifications", type=int, default=300)
+    parser.add_argument("--notifications", type=int, default=1500)
     parser.add_argument("--commits", type=int, default=2000)
     parser.add_argument("--latency-samples", type=int, default=50)
     args = parser.parse_args()
@@ -272,12 +278,13 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPU, {os.uname().sysname} {os.uname().release}")
 
     bare_commits = bare_insert_commit(args.commits)
-    rate, sent = deliveries_per_second(args.notifications)
+    rate, sent, drain_rate = deliveries_per_second(args.notifications)
     print("\n1. Deliveries per second, one worker (sandbox SMS + sandbox e-mail)")
     print(f"   deliveries sent:             {sent}")
     print(f"   notification centre:         {rate:9.1f} deliveries/s")
     print(f"   bare INSERT+COMMIT:          {bare_commits:9.1f} commits/s")
-    print(f"   ratio:                       {bare_commits / rate:9.1f} bare commits per delivery")
+    print(f"   ratio:                       {rate / bare_commits:9.2f} deliveries per bare commit")
+    print(f"   outbox drain:                {drain_rate:9.1f} events/s (notification + deliveries)")
 
     latency = event_to_stream(args.latency_samples)
     print("\n2. Committed event -> inbox update on the SSE stream")

@@ -543,3 +543,7 @@ DOCUMENT_VERIFY_LOOKUP_RATE = env_str("DOCUMENT_VERIFY_LOOKUP_RATE", "120/h")
 
 # NOT-1: how often the inbox polls when the live stream is not available (seconds).
 NOTIFICATIONS_POLL_SECONDS = env_int("NOTIFICATIONS_POLL_SECONDS", 15)
+# NOT-4: threads one worker sends on (SMTP, web push, SMS gateways without a batch API).
+NOTIFICATION_SEND_THREADS = env_int("NOTIFICATION_SEND_THREADS", 16)
+# NOT-5: handled outbox events (and their delivery marks) are deleted after this many days.
+OUTBOX_RETENTION_DAYS = env_int("OUTBOX_RETENTION_DAYS", 7)

@@ -16,6 +16,7 @@ from gosportal.core.models import AuditEvent, OutboxEvent
 from tests.appeals.conftest import REASON, pdf_file, submit
 from tests.conftest import sign_in_as
 from tests.factories import OfficerFactory, UserFactory
+from tests.notifications.helpers import told
 
 pytestmark = pytest.mark.django_db
 
@@ -35,11 +36,8 @@ def _path(path, appeal):
 
 
 def _notices(user_id) -> list[str]:
-    return [
-        e.payload["payload"]["status"]
-        for e in OutboxEvent.objects.filter(name="notify").order_by("occurred_at")
-        if e.payload["user_id"] == user_id and e.payload["type"] == "status_changed"
-    ]
+    """The applicant's «status changed» notifications, made from the outbox's events."""
+    return [n.text for n in told(user_id, "status_changed")]
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
@@ -156,7 +154,12 @@ def test_upholding_returns_the_application_to_work_and_tells_the_applicant(
     change = application.changes.last()
     assert change.from_status == Status.APPEALED and change.actor_id == appeal_officer.user_id
     assert "повторно" in change.comment and DECISION in change.comment
-    assert "удовлетворена" in _notices(citizen.pk)[-1] and DECISION in _notices(citizen.pk)[-1]
+    # (the clock stands still in these tests: the notices' order among themselves is not
+    # the events' order, so the decision's notice is found by its text, once)
+    [upheld] = [text for text in _notices(citizen.pk) if "удовлетворена" in text]
+    assert DECISION in upheld
+    decided = OutboxEvent.objects.get(name="appeals.decided")
+    assert decided.payload["appeal_id"] == appeal.pk and decided.payload["outcome"] == "uphold"
     assert AuditEvent.objects.filter(action="appeal.decided", object_id=str(appeal.pk)).exists()
     client.logout()
     sign_in_as(client, citizen)
@@ -177,7 +180,10 @@ def test_dismissing_keeps_the_refusal_with_the_appeal_rights(client, appeal, hea
     change = application.changes.last()
     assert change.from_status == Status.APPEALED and appeal.decision_change_id == change.pk
     assert DECISION in change.comment and str(services.APPEAL_RIGHTS) in change.comment
-    assert "отклонена" in _notices(citizen.pk)[-1]
+    assert (
+        len([text for text in _notices(citizen.pk) if "жалоба № " in text and "отклонена" in text])
+        == 1
+    )
 
 
 @pytest.mark.parametrize(

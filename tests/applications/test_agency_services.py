@@ -12,6 +12,7 @@ from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gosportal.core.models import AuditEvent, OutboxEvent
 from tests.applications.conftest import PASSPORT_COPY, pdf
 from tests.factories import OfficerFactory
+from tests.notifications.helpers import told
 
 pytestmark = pytest.mark.django_db
 
@@ -27,12 +28,8 @@ def working(submitted, officer):
 
 
 def _notified_statuses(user_id) -> set[str]:
-    events = OutboxEvent.objects.filter(name="notify")
-    return {
-        e.payload["payload"].get("status")
-        for e in events
-        if e.payload["user_id"] == user_id and e.payload["type"] == "status_changed"
-    }
+    """The statuses the applicant was told of («…: <status>.»), from the outbox's events."""
+    return {n.text.rsplit(": ", 1)[1].rstrip(".") for n in told(user_id, "status_changed")}
 
 
 def test_taking_into_work_records_accepted_then_in_progress_and_audits(submitted, officer):
@@ -101,15 +98,16 @@ def test_the_clarification_deadline_counts_working_days(working, officer):
     assert change.to_status == Status.CLARIFICATION and change.visible_to_applicant
     assert "Уточните доход" in change.comment and "11.03.2026" in change.comment
     assert Application.objects.get(pk=working.pk).clarification_due == datetime.date(2026, 3, 11)
-    notices = [
-        e.payload
-        for e in OutboxEvent.objects.filter(name="notify")
-        if e.payload["type"] == "clarification_requested"
+    [event] = [
+        e
+        for e in OutboxEvent.objects.filter(name="applications.status_changed")
+        if e.payload["to_status"] == Status.CLARIFICATION
     ]
-    assert [(n["user_id"], n["payload"]["date"]) for n in notices] == [
-        (working.applicant_id, "11.03.2026")
-    ]
-    assert "Уточните доход" in notices[0]["payload"]["question"]
+    assert event.payload["clarification_due"] == "2026-03-11"
+    [notice] = told(working.applicant_id, "clarification_requested")
+    assert "Уточните доход" in notice.text
+    sms = notice.deliveries.get(channel="sms")  # NOT-3: SMS by default
+    assert "ведомство просит уточнить заявление" in sms.body
 
 
 @pytest.mark.parametrize(

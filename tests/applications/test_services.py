@@ -13,8 +13,10 @@ from gosportal.applications.models import Application, Status, StatusChange
 from gosportal.core import vault
 from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from gosportal.core.models import AuditEvent, OutboxEvent
+from gosportal.notifications.models import Notification
 from tests.applications.conftest import PASSPORT_COPY, PHOTO, pdf, png
 from tests.factories import ServiceFactory, UserFactory
+from tests.notifications.helpers import told
 
 pytestmark = pytest.mark.django_db
 
@@ -74,19 +76,24 @@ def test_every_transition_is_recorded_audited_and_notified(submitted, citizen):
         "Принято",
     )
     assert AuditEvent.objects.filter(action="application.status", object_id=str(submitted.pk))
-    event = OutboxEvent.objects.filter(name="notify").order_by("occurred_at").last()
-    assert event.payload["user_id"] == citizen.pk
-    assert event.payload["type"] == "status_changed"
-    assert event.payload["payload"]["status"] == "Принято ведомством"
-    assert event.payload["payload"]["application_number"] == submitted.number
+    event = OutboxEvent.objects.filter(name="applications.status_changed").latest("occurred_at")
+    assert event.payload["applicant_id"] == citizen.pk
+    assert (event.payload["from_status"], event.payload["to_status"]) == ("submitted", "accepted")
+    assert event.payload["number"] == submitted.number
+    notice = told(citizen.pk, "status_changed")[-1]
+    assert "Принято ведомством" in notice.text and submitted.number in notice.text
 
 
 def test_hidden_transition_is_recorded_but_not_notified(submitted):
-    before = OutboxEvent.objects.count()
+    told(submitted.applicant_id, "status_changed")  # whatever the submission said
+    before = Notification.objects.filter(user_id=submitted.applicant_id).count()
     services.change_status(
         submitted, Status.ACCEPTED, actor=None, by=services.AGENCY, visible_to_applicant=False
     )
-    assert OutboxEvent.objects.count() == before
+    event = OutboxEvent.objects.filter(name="applications.status_changed").latest("occurred_at")
+    assert event.payload["visible_to_applicant"] is False  # other listeners still hear of it
+    assert told(submitted.applicant_id, "status_changed") == []
+    assert Notification.objects.filter(user_id=submitted.applicant_id).count() == before
     assert not StatusChange.objects.get(to_status=Status.ACCEPTED).visible_to_applicant
 
 
@@ -218,8 +225,11 @@ def test_submission_gives_number_due_date_version_and_notice(submitted, citizen)
     assert submitted.status == Status.SUBMITTED
     assert submitted.versions.get().answers["last_name"] == "Петров"
     assert submitted.attachments.get().version == 1
-    event = OutboxEvent.objects.filter(name="notify").order_by("occurred_at").last()
-    assert event.payload["type"] == "application_submitted"
+    event = OutboxEvent.objects.filter(name="applications.status_changed").latest("occurred_at")
+    assert event.payload["to_status"] == Status.SUBMITTED
+    assert [n.title for n in told(citizen.pk, "application_submitted")] == [
+        f"Заявление {submitted.number} отправлено"
+    ]
 
 
 def test_numbers_run_per_agency_and_year(citizen, service, agency):

@@ -18,7 +18,7 @@ from gosportal.accounts.reauth import SESSION_KEY
 from gosportal.applications import services
 from gosportal.applications.models import Status
 from gosportal.backoffice.results import RESULT_TEMPLATE, result_context
-from gosportal.core.models import AuditEvent, OutboxEvent
+from gosportal.core.models import AuditEvent
 from gosportal.documents.models import IssuedDocument
 from gosportal.documents.services import verify_upload
 from gosportal.profiles.models import Profile
@@ -31,6 +31,7 @@ from tests.factories import (
     UserFactory,
     give_signing_certificate,
 )
+from tests.notifications.helpers import told
 
 pytestmark = pytest.mark.django_db
 
@@ -157,12 +158,8 @@ def test_approval_signs_the_decision_with_the_agencys_certificate(
     assert document.reference == working.number
     change = working.changes.last()
     assert change.to_status == Status.APPROVED and change.comment == "Выплата начнётся с апреля."
-    ready = [
-        e.payload
-        for e in OutboxEvent.objects.filter(name="notify")
-        if e.payload["type"] == "document_ready"
-    ]
-    assert ready and ready[-1]["user_id"] == citizen.pk
+    [ready] = told(citizen.pk, "document_ready")
+    assert document.title in ready.title
 
 
 def test_the_signed_decision_verifies_as_authentic(client, approved, citizen):
@@ -261,12 +258,7 @@ def test_ready_to_collect_tells_the_applicant_where(client, officer, approved, c
     assert AuditEvent.objects.filter(
         action="application.status", object_id=str(approved.pk)
     ).exists()
-    told = [
-        e.payload["payload"].get("status")
-        for e in OutboxEvent.objects.filter(name="notify")
-        if e.payload["user_id"] == citizen.pk and e.payload["type"] == "status_changed"
-    ]
-    assert "Готово к выдаче" in told
+    assert any("Готово к выдаче" in n.text for n in told(citizen.pk, "status_changed"))
     client.logout()
     sign_in_as(client, citizen)
     card = client.get(f"/applications/{approved.number}/").content.decode()

@@ -63,6 +63,7 @@ def test_run_scheduler_once_enqueues_the_outbox_drain(run_tasks):
     assert {r.task_path: r.status for r in DBTaskResult.objects.all()} == {
         "gosportal.core.tasks.drain_outbox": "SUCCESSFUL",
         "gosportal.core.tasks.seal_audit": "SUCCESSFUL",
+        "gosportal.core.tasks.purge_outbox": "SUCCESSFUL",
         "gosportal.profiles.tasks.send_data_reminders": "SUCCESSFUL",
         "gosportal.identity.tasks.expire_remote_checks": "SUCCESSFUL",
         "gosportal.applications.tasks.send_deadline_reminders": "SUCCESSFUL",

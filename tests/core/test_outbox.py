@@ -191,3 +191,77 @@ def test_worker_killed_while_delivering_loses_nothing_and_repeats_nothing(
     assert second_subscriber == [event.id]
     event.refresh_from_db()
     assert event.processed_at is not None
+
+
+@pytest.mark.django_db
+def test_a_batch_costs_the_same_statements_for_one_event_or_forty(recorder, second_subscriber):
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(count: int) -> int:
+        for n in range(count):
+            events.emit(events.Event("test.crash", {"n": n}))
+        with CaptureQueriesContext(connection) as queries:
+            assert events.drain() == count
+        # The outbox's own statements; the subscribers' work (an audit row each) and the
+        # savepoint around each subscriber are theirs.
+        return sum(1 for q in queries.captured_queries if "core_outbox" in q["sql"])
+
+    assert statements(40) == statements(1)
+    assert OutboxDelivery.objects.count() == 41 * 2
+    assert not OutboxEvent.objects.filter(processed_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_after_delivery_runs_once_the_batch_commits_and_never_for_a_failed_subscriber():
+    ran = []
+
+    @events.subscribe("test.after", name="tests.after_ok")
+    def ok(event):
+        events.after_delivery(lambda: ran.append(("ok", connection.in_atomic_block)))
+
+    @events.subscribe("test.after", name="tests.after_failing")
+    def failing(event):
+        events.after_delivery(lambda: ran.append(("failing", True)))
+        raise RuntimeError("down")
+
+    try:
+        events.emit(events.Event("test.after"))
+        assert events.drain() == 0
+    finally:
+        events.unsubscribe("test.after", "tests.after_ok")
+        events.unsubscribe("test.after", "tests.after_failing")
+    # Only the subscriber that succeeded, and after the batch's block (the test's own
+    # transaction is the only one still open here).
+    assert [name for name, _ in ran] == ["ok"]
+
+
+@pytest.mark.django_db
+def test_processed_events_are_purged_after_the_retention_period(settings, recorder):
+    settings.OUTBOX_RETENTION_DAYS = 7
+    start = timezone.now()
+    with time_machine.travel(start - timedelta(days=8), tick=False):
+        old = events.emit(events.Event("test.crash", {"n": "old"}))
+        events.drain()
+        stuck = events.emit(events.Event("test.nobody-yet", {"n": "never handled"}))
+        OutboxEvent.objects.filter(pk=stuck.pk).update(next_attempt_at=start + timedelta(days=1))
+    with time_machine.travel(start - timedelta(days=6), tick=False):
+        recent = events.emit(events.Event("test.crash", {"n": "recent"}))
+        events.drain()
+    assert OutboxDelivery.objects.filter(event=old).exists()
+
+    from gosportal.core.tasks import purge_outbox
+
+    assert purge_outbox.call() == 1
+    remaining = set(OutboxEvent.objects.values_list("pk", flat=True))
+    assert remaining == {stuck.pk, recent.pk}  # never handled: kept whatever its age
+    assert not OutboxDelivery.objects.filter(event_id=old.pk).exists()
+    assert OutboxDelivery.objects.filter(event=recent).exists()
+
+
+def test_the_scheduler_purges_the_outbox_daily():
+    from gosportal.core.schedule import JOBS
+
+    assert any(
+        job.task_path == "gosportal.core.tasks.purge_outbox" and job.every_seconds == 86400
+        for job in JOBS
+    )

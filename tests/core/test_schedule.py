@@ -9,6 +9,7 @@ from gosportal.core.schedule import JOBS, Job, register_job
 EXPECTED = {
     "gosportal.core.tasks.drain_outbox": 30,
     "gosportal.core.tasks.seal_audit": 60,
+    "gosportal.core.tasks.purge_outbox": 86400,
     "gosportal.profiles.tasks.send_data_reminders": 86400,
     "gosportal.identity.tasks.expire_remote_checks": 86400,
     "gosportal.partners.tasks.purge_expired_grants": 86400,

@@ -134,3 +134,17 @@ def test_account_deletion_erases_the_file_but_keeps_the_register(
     assert issued.vault_name == ""
     assert IssuedDocument.objects.filter(number=issued.number).exists()
     assert not vault.exists(name, purpose=VAULT_PURPOSE)
+
+
+def test_an_issued_document_is_a_domain_event_the_owner_hears_of_once(issued, owner):
+    from gosportal.core import events
+    from gosportal.core.models import OutboxEvent
+    from gosportal.notifications.models import Notification
+
+    event = OutboxEvent.objects.get(name="documents.issued")
+    assert event.payload["document_id"] == issued.pk and event.payload["owner_id"] == owner.pk
+    events.drain()
+    events.drain()
+    [notice] = Notification.objects.filter(user=owner, event_type="document_ready")
+    assert notice.source_event_id == event.pk
+    assert "Выписка о подтверждении личности" in notice.title

@@ -17,6 +17,14 @@ def notification_for(user, type_key: str = "document_ready", **payload) -> Notif
     return Notification.objects.filter(user=user).order_by("-id").first()
 
 
+def told(user_id: int, type_key: str) -> list[Notification]:
+    """Drain the outbox as the worker does; the user's notifications of ``type_key``,
+    oldest first (what applications, appeals and documents made the centre say)."""
+    while events.drain():
+        pass
+    return list(Notification.objects.filter(user_id=user_id, event_type=type_key).order_by("id"))
+
+
 def last_code(recipient: str) -> str:
     message = SandboxMessage.objects.filter(recipient=recipient).order_by("-id").first()
     return re.search(r"\d{6}", message.body).group(0)

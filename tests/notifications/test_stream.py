@@ -189,3 +189,30 @@ def test_polling_is_refused_to_anonymous_visitors_and_to_posts(client):
     assert client.get(reverse("notifications:poll"), {"after": 0}).status_code == 401
     sign_in_as(client, UserFactory())
     assert client.post(reverse("notifications:poll"), {"after": 0}).status_code == 405
+
+
+def test_wake_ups_are_published_on_one_pooled_redis_connection(settings):
+    """A worker publishing many wake-ups keeps one connection instead of one each."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/3"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.ConnectionError:
+        pytest.skip("no local Redis server")
+    settings.REDIS_URL = url
+    admin = redis.Redis.from_url(url)
+    subscriber = admin.pubsub()
+    subscriber.subscribe(broadcast.channel_name(424242))
+    try:
+        assert subscriber.get_message(timeout=5)["type"] == "subscribe"
+        for _ in range(5):
+            broadcast.publish(424242)
+        received = [subscriber.get_message(timeout=5) for _ in range(5)]
+        publishers = [
+            c for c in admin.client_list() if c["name"] == broadcast.CLIENT_NAME and c["db"] == "3"
+        ]
+    finally:
+        subscriber.close()
+        admin.close()
+    assert [m["type"] if m else None for m in received] == ["message"] * 5
+    assert len(publishers) == 1  # one connection, kept open for the next wake-up

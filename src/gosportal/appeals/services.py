@@ -19,6 +19,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gosportal.appeals.events import AppealEvent
 from gosportal.appeals.models import (
     VAULT_PURPOSE,
     Appeal,
@@ -29,6 +30,7 @@ from gosportal.applications import services as applications
 from gosportal.applications.models import Application, Status, StatusChange
 from gosportal.core import audit, files, vault
 from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from gosportal.core.events import Event, emit
 
 logger = logging.getLogger(__name__)
 
@@ -363,7 +365,8 @@ def decide_appeal(*, appeal: Appeal, officer, outcome: str, decision: str) -> Ap
     """Uphold (the application is examined again) or dismiss (refused again) an appeal.
 
     The applicant gets the decision in the application's history and a «status changed»
-    notification that carries it.
+    notification that carries it (``applications.status_changed`` with the notice); the
+    decision itself is the ``appeals.decided`` domain event.
     """
     _check_reviewer(officer)
     if outcome not in (UPHOLD, DISMISS):
@@ -459,5 +462,19 @@ def decide_appeal(*, appeal: Appeal, officer, outcome: str, decision: str) -> Ap
         actor=officer.user,
         obj=appeal,
         details={"outcome": outcome, "application": application.number},
+    )
+    emit(
+        Event(
+            AppealEvent.DECIDED,
+            {
+                "appeal_id": appeal.pk,
+                "number": appeal.number,
+                "application_id": application.pk,
+                "applicant_id": application.applicant_id,
+                "agency_id": appeal.agency_id,
+                "outcome": outcome,
+                "to_status": application.status,
+            },
+        )
     )
     return appeal

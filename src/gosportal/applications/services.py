@@ -2,8 +2,9 @@
 
 The lifecycle is the ``TRANSITIONS`` table: each allowed (from, to) pair names who may
 make it — the applicant or the agency. ``change_status`` is the one place a status
-changes: it checks the table, writes a ``StatusChange``, an audit row and asks the
-notification centre to tell the applicant.
+changes: it checks the table, writes a ``StatusChange``, an audit row and emits the
+``applications.status_changed`` domain event (``events.py``), from which the
+notification centre tells the applicant after commit.
 """
 
 import json
@@ -19,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from gosportal.accounts.levels import check_level
 from gosportal.applications import cancellation
+from gosportal.applications.events import ApplicationEvent
 from gosportal.applications.models import (
     VAULT_PURPOSE,
     Application,
@@ -36,7 +38,7 @@ from gosportal.catalog.models import Service
 from gosportal.core import audit, files, ratelimit, vault
 from gosportal.core.calendar import add_working_days
 from gosportal.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from gosportal.core.notify import notify
+from gosportal.core.events import Event, emit
 
 logger = logging.getLogger(__name__)
 
@@ -133,7 +135,8 @@ def change_status(
     visible_to_applicant: bool = True,
     notice: str = "",
 ) -> StatusChange:
-    """Move ``application`` to ``to`` after the table's check; record, audit and notify.
+    """Move ``application`` to ``to`` after the table's check; record, audit and emit the
+    status change.
 
     ``notice`` replaces the bare status label in the notification (e.g. an appeal's decision).
     """
@@ -173,32 +176,25 @@ def change_status(
         obj=application,
         details={"from": previous, "to": to},
     )
-    if visible_to_applicant:
-        payload = {
-            "application_number": application.number,
-            "service": application.service.title,
-            "url": reverse("applications:detail", kwargs={"ref": application.ref}),
-        }
-        if to == Status.SUBMITTED:
-            notify(application.applicant_id, "application_submitted", **payload)
-        elif to == Status.CLARIFICATION and previous != Status.CANCELLED:
-            # NOT-3: the agency's request, its own type, SMS by default (a restored
-            # application goes back to waiting and is told so as a status change)
-            due = application.clarification_due
-            notify(
-                application.applicant_id,
-                "clarification_requested",
-                question=comment,
-                date=due.strftime("%d.%m.%Y") if due else "",
-                **payload,
-            )
-        else:
-            notify(
-                application.applicant_id,
-                "status_changed",
-                status=notice or str(Status(to).label),
-                **payload,
-            )
+    due = application.clarification_due if to == Status.CLARIFICATION else None
+    emit(
+        Event(
+            ApplicationEvent.STATUS_CHANGED,
+            {
+                "application_id": application.pk,
+                "applicant_id": application.applicant_id,
+                "number": application.number,
+                "service": application.service.title,
+                "url": reverse("applications:detail", kwargs={"ref": application.ref}),
+                "from_status": previous,
+                "to_status": to,
+                "visible_to_applicant": visible_to_applicant,
+                "notice": notice,
+                "question": comment if to == Status.CLARIFICATION else "",
+                "clarification_due": due.isoformat() if due else "",
+            },
+        )
+    )
     return change
 
 

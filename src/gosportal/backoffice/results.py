@@ -9,14 +9,12 @@ approve: nothing else may sign in its name.
 """
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gosportal.applications import services
 from gosportal.applications.models import Application
 from gosportal.core.errors import Conflict
-from gosportal.core.notify import notify
 from gosportal.documents.models import IssuedDocument
 from gosportal.documents.services import issue_document
 from gosportal.profiles.selectors import full_name
@@ -107,11 +105,5 @@ def approve_with_result(*, application: Application, officer, comment: str = "")
             certificate=certificate,
             actor=officer.user,
             reference=application.number,
-        )
-        notify(
-            application.applicant_id,
-            "document_ready",
-            document=document.title,
-            url=reverse("documents:list"),
         )
     return document

@@ -14,4 +14,6 @@ class CoreConfig(AppConfig):
         register_job("gosportal.core.tasks.drain_outbox", every_seconds=30)
         # SEC-4: committed audit rows join the signed Merkle tree within a minute.
         register_job("gosportal.core.tasks.seal_audit", every_seconds=60)
+        # Handled outbox events are kept OUTBOX_RETENTION_DAYS, then deleted (daily).
+        register_job("gosportal.core.tasks.purge_outbox", every_seconds=86400)
         from gosportal.core import checks  # noqa: F401  (registers system checks)

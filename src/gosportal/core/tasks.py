@@ -7,8 +7,17 @@ from gosportal.core import audit, events
 
 @task()
 def drain_outbox() -> int:
-    """Hand pending outbox events to their subscribers."""
-    return events.drain()
+    """Hand pending outbox events to their subscribers, batch after batch."""
+    completed = 0
+    while batch := events.drain():
+        completed += batch
+    return completed
+
+
+@task()
+def purge_outbox() -> int:
+    """Delete outbox events handled more than ``OUTBOX_RETENTION_DAYS`` ago."""
+    return events.purge_processed()
 
 
 @task()

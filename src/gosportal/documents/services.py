@@ -2,9 +2,11 @@
 
 ``issue_document`` renders a template to PDF/A with a QR code leading to the public
 verification page, signs it with the issuer's key (PAdES), keeps the signed file in the
-encrypted vault and registers its number and hash. ``verify_upload`` tells whoever holds
-a file whether the portal issued it unchanged; the number look-up tells whether a
-number was issued, by whom, when and whether it still stands — never to whom.
+encrypted vault and registers its number and hash, emitting ``documents.issued``
+(``events.py``: the notification centre tells the owner after commit).
+``verify_upload`` tells whoever holds a file whether the portal issued it unchanged; the
+number look-up tells whether a number was issued, by whom, when and whether it still
+stands — never to whom.
 """
 
 import dataclasses
@@ -20,7 +22,9 @@ from django.utils.translation import gettext as _
 
 from gosportal.core import audit, pdf, vault
 from gosportal.core.errors import Conflict, InvalidInput, NotFound
+from gosportal.core.events import Event, emit
 from gosportal.core.files import PDF, check_upload
+from gosportal.documents.events import DocumentEvent
 from gosportal.documents.models import DocumentNumberSequence, IssuedDocument
 from gosportal.signatures.models import SigningCertificate
 from gosportal.signatures.pades import Outcome, Verification, check_can_sign, sign_pdf, verify_pdf
@@ -123,6 +127,18 @@ def issue_document(
                 actor=actor,
                 obj=row,
                 details={"owner_id": getattr(owner, "pk", None), "certificate_id": certificate.pk},
+            )
+            emit(
+                Event(
+                    DocumentEvent.ISSUED,
+                    {
+                        "document_id": row.pk,
+                        "number": number,
+                        "owner_id": getattr(owner, "pk", None),
+                        "title": title,
+                        "reference": row.reference,
+                    },
+                )
             )
     except Exception:
         vault.delete(name, purpose=VAULT_PURPOSE)

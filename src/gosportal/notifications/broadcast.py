@@ -3,7 +3,9 @@
 Only a wake-up travels here, never the message: the stream then reads the new rows
 itself, so a lost wake-up costs latency, not data (streams also re-check on a timer).
 With ``REDIS_URL`` set the wake-up goes through Redis pub/sub and reaches streams in
-every web process; without it an in-process broadcaster serves one process.
+every web process, published on one pooled client per process (a worker publishing a
+batch of wake-ups reuses its connections instead of opening one each); without it an
+in-process broadcaster serves one process.
 """
 
 import asyncio
@@ -19,6 +21,28 @@ logger = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _listeners: dict[int, set[Callable[[], None]]] = defaultdict(set)
+_publishers: dict[str, object] = {}  # REDIS_URL -> a redis.Redis with its connection pool
+CLIENT_NAME = "gosportal-broadcast"
+
+
+def _publisher():
+    """The process's pooled Redis client for publishing (redis-py resets the pool in a
+    forked child, so an RQ work-horse gets connections of its own)."""
+    url = settings.REDIS_URL
+    with _lock:
+        client = _publishers.get(url)
+        if client is None:
+            import redis
+
+            client = redis.Redis.from_url(
+                url,
+                client_name=CLIENT_NAME,
+                max_connections=settings.NOTIFICATION_SEND_THREADS + 4,
+                socket_timeout=5,
+                socket_connect_timeout=5,
+            )
+            _publishers[url] = client
+    return client
 
 
 def channel_name(user_id: int) -> str:
@@ -29,10 +53,7 @@ def publish(user_id: int) -> None:
     """Wake the streams of ``user_id`` (call after commit)."""
     if settings.REDIS_URL:
         try:
-            import redis
-
-            with redis.Redis.from_url(settings.REDIS_URL) as client:
-                client.publish(channel_name(user_id), "1")
+            _publisher().publish(channel_name(user_id), "1")
         except Exception:
             logger.exception("could not publish the inbox wake-up")
         return

@@ -199,36 +199,58 @@ def payload_for(delivery: Delivery) -> str:
     )
 
 
-def send(delivery: Delivery) -> int:
-    """Post the notification to every device of its user; returns how many accepted.
+def send_many(deliveries: list[Delivery], *, run=None) -> list:
+    """Post each notification to every device of its user; per delivery, how many devices
+    accepted it, or ``PushGone`` (no device left) / ``PushUnavailable`` (none accepted).
 
-    A 404/410 answer deletes that device; 429 and 5xx leave it for a retry. Raises
-    ``PushGone`` when no device is left and ``PushUnavailable`` when none accepted.
+    ``run(function, items)`` makes the posts (the notification centre passes its sending
+    threads; they only talk to the push services). A 404/410 answer then deletes that
+    device, 429 and 5xx leave it for a retry.
     """
-    data = payload_for(delivery)
-    devices = list(PushSubscription.objects.filter(user_id=delivery.notification.user_id))
-    if not devices:
-        raise PushGone(_("Нет подключённых устройств"))
-    accepted, temporary = 0, []
-    for device in devices:
-        status = _post(device, data)
-        now = timezone.now()
+    devices: dict[int, list[PushSubscription]] = {}
+    users = {d.notification.user_id for d in deliveries}
+    for device in PushSubscription.objects.filter(user_id__in=users).order_by("id"):
+        devices.setdefault(device.user_id, []).append(device)
+    posts = [
+        (index, device, payload_for(delivery))
+        for index, delivery in enumerate(deliveries)
+        for device in devices.get(delivery.notification.user_id, [])
+    ]
+    if run is None:
+        statuses = [_post(device, data) for _index, device, data in posts]
+    else:
+        statuses = run(lambda post: _post(post[1], post[2]), posts)
+    accepted = [0] * len(deliveries)
+    temporary: list[list[int]] = [[] for _ in deliveries]
+    now = timezone.now()
+    for (index, device, _data), status in zip(posts, statuses, strict=True):
+        if isinstance(status, Exception):
+            status = 503
         if status is None:
-            accepted += 1
+            accepted[index] += 1
             PushSubscription.objects.filter(pk=device.pk).update(last_success_at=now, failures=0)
         elif status in GONE:
             logger.info("push subscription %s is gone (%s): deleted", device.pk, status)
-            device.delete()
+            PushSubscription.objects.filter(pk=device.pk).delete()
         else:
-            temporary.append(status)
+            temporary[index].append(status)
             PushSubscription.objects.filter(pk=device.pk).update(failures=F("failures") + 1)
-    if accepted:
-        return accepted
-    if temporary:
-        raise PushUnavailable(
-            _("Служба push-уведомлений временно недоступна (%(status)s)") % {"status": temporary[0]}
-        )
-    raise PushGone(_("Устройство отключило уведомления"))
+    results: list = []
+    for index, delivery in enumerate(deliveries):
+        if not devices.get(delivery.notification.user_id):
+            results.append(PushGone(_("Нет подключённых устройств")))
+        elif accepted[index]:
+            results.append(accepted[index])
+        elif temporary[index]:
+            results.append(
+                PushUnavailable(
+                    _("Служба push-уведомлений временно недоступна (%(status)s)")
+                    % {"status": temporary[index][0]}
+                )
+            )
+        else:
+            results.append(PushGone(_("Устройство отключило уведомления")))
+    return results
 
 
 def _post(device: PushSubscription, data: str) -> int | None:

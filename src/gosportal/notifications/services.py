@@ -11,22 +11,25 @@ import hmac
 import json
 import logging
 import smtplib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from urllib.parse import urlsplit
 from uuid import UUID
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, connections, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gosportal.accounts.models import User
-from gosportal.core import audit
+from gosportal.core import audit, events
+from gosportal.core.claims import claim, update_each
 from gosportal.core.errors import Forbidden, InvalidInput, NotFound
-from gosportal.integrations.sms.base import SmsError, get_sms_gateway
+from gosportal.integrations.sms.base import SmsError, SmsMessage, get_sms_gateway
 from gosportal.notifications import broadcast, push
 from gosportal.notifications.models import (
     Delivery,
@@ -50,6 +53,7 @@ STUCK_AFTER = timedelta(hours=1)  # "sending" this long: the worker died mid-sen
 RECEIPT_POLL_AFTER = timedelta(minutes=1)  # accepted by the operator, no report yet: ask
 NO_RECEIPT_GIVE_UP = timedelta(hours=72)  # accepted, never reported: failed for good
 BATCH_SIZE = 100
+SEND_BATCH = 500  # deliveries claimed, sent and recorded together
 SENT_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PUSH)
 
 # Receipts only move a delivery forward; a late or repeated receipt changes nothing.
@@ -61,6 +65,10 @@ _RANK = {
     Delivery.Status.DELIVERED: 2,
     Delivery.Status.PERMANENT_FAILURE: 2,
 }
+
+
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
 
 
 class TemporaryFailure(Exception):
@@ -162,10 +170,10 @@ def create_notification(
     if notification.in_inbox:
         transaction.on_commit(lambda: broadcast.publish(user.pk))
     if queued and etype.critical:
-        # Security notices go at once, from the outbox handler that made them (as the
-        # direct SMS and e-mail did before); a failure is retried by the scheduler.
-        for pk in created:
-            _send_now(pk)
+        # Security notices go at once, once the outbox handler that made them has
+        # committed (never for a change rolled back); a failure is retried by the
+        # scheduler.
+        events.after_delivery(lambda: _send_now(created))
     elif queued:
         transaction.on_commit(_enqueue_sending)
     return notification
@@ -214,7 +222,7 @@ def notify_former_contact(
         created_at=now,
         updated_at=now,
     )
-    _send_now(delivery.pk)
+    events.after_delivery(lambda: _send_now([delivery.pk]))
     return notification
 
 
@@ -229,15 +237,6 @@ def forget_deleted_accounts(*, limit: int = BATCH_SIZE) -> int:
     if ended:
         Notification.objects.filter(pk__in=ended).delete()
     return len(ended)
-
-
-def _send_now(pk: int) -> None:
-    try:
-        with transaction.atomic():
-            send_one(pk)
-    except Exception:
-        logger.exception("immediate sending of delivery %s failed; the scheduler retries", pk)
-    transaction.on_commit(push_operator_receipts)
 
 
 def _render(templates: dict, channel: str, payload: dict, *, fallback_title: str) -> Rendered:
@@ -260,8 +259,8 @@ def _enqueue_sending() -> None:
 # --- sending (NOT-4) ------------------------------------------------------------------------
 
 
-def send_due(*, limit: int = BATCH_SIZE) -> int:
-    """Send every delivery that is due; returns how many were tried."""
+def send_due(*, limit: int = SEND_BATCH) -> int:
+    """Send one batch of the deliveries that are due; returns how many were tried."""
     now = timezone.now()
     push_operator_receipts()  # reports that fell due since the last run
     poll_receipts(now=now)  # the fallback for reports the operator never posted
@@ -276,18 +275,7 @@ def send_due(*, limit: int = BATCH_SIZE) -> int:
     )
     give_up_without_receipt(now=now)
     forget_deleted_accounts()
-    due = list(
-        Delivery.objects.filter(
-            status__in=[Delivery.Status.QUEUED, Delivery.Status.TEMPORARY_FAILURE],
-            next_attempt_at__lte=now,
-        )
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
-    tried = 0
-    for pk in due:
-        if send_one(pk):
-            tried += 1
+    tried = send_batch(Delivery.objects.all(), limit=limit)
     if tried:
         push_operator_receipts()  # the sandbox reports right after sending
     return tried
@@ -306,41 +294,168 @@ def push_operator_receipts() -> int:
         return 0
 
 
-def send_one(pk: int) -> bool:
-    """Try one due delivery; False when another worker has it or it is not due."""
+def send_batch(queryset, *, limit: int = SEND_BATCH) -> int:
+    """Claim up to ``limit`` due deliveries of ``queryset``, send them concurrently and
+    record every outcome in one statement; returns how many were tried.
+
+    The claim (``sending``, one more attempt) commits before anything is sent, so a
+    second worker never takes the same rows; a worker that dies after the claim leaves
+    them in ``sending`` without a provider id, tried again after ``STUCK_AFTER``.
+    """
+    now = timezone.now()
+    connection = connections[queryset.db]
     with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(
-                pk=pk,
+        ids = claim(
+            queryset.filter(
                 status__in=[Delivery.Status.QUEUED, Delivery.Status.TEMPORARY_FAILURE],
-                next_attempt_at__lte=timezone.now(),
-            )
-            .first()
+                next_attempt_at__lte=now,
+            ).order_by("next_attempt_at", "id"),
+            limit=limit,
+            assignments="status = %s, attempts = attempts + 1, updated_at = %s",
+            params=[Delivery.Status.SENDING, connection.ops.adapt_datetimefield_value(now)],
         )
-        if delivery is None:
-            return False
-        delivery.status = Delivery.Status.SENDING
-        delivery.attempts += 1
-        delivery.updated_at = timezone.now()
-        delivery.save(update_fields=["status", "attempts", "updated_at"])
+        if not ids:
+            return 0
+        batch = list(
+            Delivery.objects.filter(pk__in=ids)
+            .select_related("notification")
+            .defer("notification__title", "notification__text")
+            .order_by("id")
+        )
+    outcomes = _send_all(batch)
+    _record(batch, outcomes)
+    return len(batch)
+
+
+def _send_now(pks: list[int]) -> None:
+    """Send these deliveries at once (security notices), outside any transaction."""
     try:
-        provider_id, status = SENDERS[delivery.channel](delivery)
-    except PermanentFailure as exc:
-        _finish(delivery, Delivery.Status.PERMANENT_FAILURE, str(exc))
-    except TemporaryFailure as exc:
-        _retry_or_fail(delivery, str(exc))
-    else:
-        if provider_id is None:  # SMTP: accepted by the server is as far as we can know
-            _finish(delivery, Delivery.Status.DELIVERED, "")
+        send_batch(Delivery.objects.filter(pk__in=pks), limit=len(pks))
+    except Exception:
+        logger.exception("immediate sending of deliveries %s failed; the scheduler retries", pks)
+    transaction.on_commit(push_operator_receipts)
+
+
+# What a channel answered for one delivery: (provider id or None, the provider's status),
+# or the failure.
+Outcome = tuple[str | None, str] | TemporaryFailure | PermanentFailure
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(
+                max_workers=settings.NOTIFICATION_SEND_THREADS, thread_name_prefix="send"
+            )
+        return _executor
+
+
+def _concurrently(function, items: list) -> list:
+    """``function`` over ``items`` on the sending threads (network only: the threads never
+    touch the database), each result or the exception it raised."""
+
+    def call(item):
+        try:
+            return function(item)
+        except Exception as exc:
+            return exc
+
+    if len(items) <= 1:
+        return [call(item) for item in items]
+    return list(_pool().map(call, items))
+
+
+def _send_all(batch: list[Delivery]) -> dict[int, Outcome]:
+    by_channel: dict[str, list[Delivery]] = {}
+    for delivery in batch:
+        by_channel.setdefault(delivery.channel, []).append(delivery)
+    outcomes: dict[int, Outcome] = {}
+    for channel, deliveries in by_channel.items():
+        results = CHANNEL_SENDERS[channel](deliveries)
+        for delivery, result in zip(deliveries, results, strict=True):
+            if isinstance(result, TemporaryFailure | PermanentFailure):
+                outcomes[delivery.pk] = result
+            elif isinstance(result, Exception):
+                logger.error("sending delivery %s failed: %r", delivery.pk, result)
+                outcomes[delivery.pk] = TemporaryFailure(str(result))
+            else:
+                outcomes[delivery.pk] = result
+    return outcomes
+
+
+def _record(batch: list[Delivery], outcomes: dict[int, Outcome]) -> None:
+    """Write every outcome of the batch in one statement (and audit the failures)."""
+    now = timezone.now()
+    failed = []
+    for delivery in batch:
+        outcome = outcomes[delivery.pk]
+        delivery.updated_at = now
+        if isinstance(outcome, PermanentFailure):
+            _set_finished(delivery, Delivery.Status.PERMANENT_FAILURE, str(outcome), now)
+        elif isinstance(outcome, TemporaryFailure):
+            _set_retry(delivery, str(outcome), now)
         else:
-            Delivery.objects.filter(pk=delivery.pk).update(provider_id=provider_id)
-            # The gateway's answer is its first receipt; later ones take the same path.
-            apply_receipt(channel=delivery.channel, provider_id=provider_id, status=status)
-    return True
+            provider_id, status = outcome
+            delivery.provider_id = provider_id
+            status = RECEIPT_STATUSES.get(status, Delivery.Status.SENDING)
+            if provider_id is None or status == Delivery.Status.DELIVERED:
+                _set_finished(delivery, Delivery.Status.DELIVERED, "", now)
+            elif status == Delivery.Status.PERMANENT_FAILURE:
+                _set_finished(delivery, status, _receipt_reason(status), now)
+            elif status == Delivery.Status.TEMPORARY_FAILURE:
+                _set_retry(delivery, _receipt_reason(status), now)
+            # else: accepted as "sending", the operator's report finishes it
+        if delivery.status == Delivery.Status.PERMANENT_FAILURE:
+            failed.append(delivery)
+    with transaction.atomic():
+        update_each(
+            Delivery,
+            [(d.pk, *(getattr(d, name) for name in _RESULT_FIELDS)) for d in batch],
+            fields=_RESULT_FIELDS,
+            where="status = %s",  # a receipt or a reset that came first wins
+            params=[Delivery.Status.SENDING],
+        )
+        for delivery in failed:
+            audit.record(
+                "notifications.delivery_failed", obj=delivery, details={"channel": delivery.channel}
+            )
+
+
+_RESULT_FIELDS = [
+    "status",
+    "provider_id",
+    "failure_reason",
+    "next_attempt_at",
+    "finished_at",
+    "updated_at",
+]
+
+
+def _set_finished(delivery: Delivery, status: str, reason: str, now) -> None:
+    delivery.status = status
+    delivery.failure_reason = reason[:300]
+    delivery.finished_at = now
+
+
+def _set_retry(delivery: Delivery, reason: str, now) -> None:
+    if delivery.attempts >= MAX_ATTEMPTS:
+        reason = _("Не доставлено за %(count)s попыток: %(reason)s") % {
+            "count": delivery.attempts,
+            "reason": reason,
+        }
+        _set_finished(delivery, Delivery.Status.PERMANENT_FAILURE, reason, now)
+        return
+    delivery.status = Delivery.Status.TEMPORARY_FAILURE
+    delivery.failure_reason = reason[:300]
+    delivery.next_attempt_at = now + min(
+        FIRST_RETRY * 2 ** (delivery.attempts - 1), MAX_RETRY_DELAY
+    )
 
 
 def _retry_or_fail(delivery: Delivery, reason: str) -> None:
+    """A delivery still "sending" failed temporarily (an operator's report): retry it after
+    the back-off, or fail it for good after the last attempt."""
     if delivery.attempts >= MAX_ATTEMPTS:
         _finish(
             delivery,
@@ -373,36 +488,71 @@ def _finish(delivery: Delivery, status: str, reason: str) -> None:
             )
 
 
-def _send_sms(delivery: Delivery) -> tuple[str | None, str]:
-    try:
-        receipt = get_sms_gateway().send(to=delivery.destination, text=delivery.body)
-    except SmsError as exc:
-        if exc.temporary:
-            raise TemporaryFailure(
-                _("Оператор связи временно недоступен (%(reason)s)") % {"reason": exc.reason}
-            ) from exc
-        raise PermanentFailure(
-            _("Оператор не может доставить SMS на этот номер (%(reason)s)") % {"reason": exc.reason}
-        ) from exc
-    return receipt.provider_id, receipt.status
+def _sms_failure(exc: SmsError) -> TemporaryFailure | PermanentFailure:
+    if exc.temporary:
+        return TemporaryFailure(
+            _("Оператор связи временно недоступен (%(reason)s)") % {"reason": exc.reason}
+        )
+    return PermanentFailure(
+        _("Оператор не может доставить SMS на этот номер (%(reason)s)") % {"reason": exc.reason}
+    )
 
 
-def _send_push(delivery: Delivery) -> tuple[str | None, str]:
-    try:
-        push.send(delivery)
-    except push.PushGone as exc:
-        raise PermanentFailure(str(exc)) from exc
-    except push.PushUnavailable as exc:
-        raise TemporaryFailure(str(exc)) from exc
-    return None, "delivered"
+def _send_sms(deliveries: list[Delivery]) -> list:
+    """One call for the batch when the gateway takes batches (the sandbox: one insert, as a
+    provider's bulk API is one round trip), else one request per message on the threads."""
+    gateway = get_sms_gateway()
+    messages = [SmsMessage(to=d.destination, text=d.body) for d in deliveries]
+    send_many = getattr(gateway, "send_many", None)
+    if send_many is not None:
+        results = send_many(messages)
+    else:
+        results = _concurrently(lambda m: gateway.send(to=m.to, text=m.text), messages)
+    outcomes = []
+    for result in results:
+        if isinstance(result, SmsError):
+            outcomes.append(_sms_failure(result))
+        elif isinstance(result, Exception):
+            outcomes.append(result)
+        else:
+            outcomes.append((result.provider_id, result.status))
+    return outcomes
 
 
-def _send_email(delivery: Delivery) -> tuple[str | None, str]:
-    message = EmailMultiAlternatives(delivery.subject, delivery.body, None, [delivery.destination])
+def _send_push(deliveries: list[Delivery]) -> list:
+    results = push.send_many(deliveries, run=_concurrently)
+    outcomes = []
+    for result in results:
+        if isinstance(result, push.PushGone):
+            outcomes.append(PermanentFailure(str(result)))
+        elif isinstance(result, push.PushUnavailable):
+            outcomes.append(TemporaryFailure(str(result)))
+        elif isinstance(result, Exception):
+            outcomes.append(result)
+        else:
+            outcomes.append((None, "delivered"))
+    return outcomes
+
+
+def _email(delivery: Delivery, connection=None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        delivery.subject, delivery.body, None, [delivery.destination], connection=connection
+    )
     if delivery.html_body:
         message.attach_alternative(delivery.html_body, "text/html")
-    _send_message(message)
-    return None, "delivered"
+    return message
+
+
+def _send_email(deliveries: list[Delivery]) -> list:
+    """A backend that reports each message of a list in one call (the sandbox: one insert)
+    takes the batch; SMTP gets one connection per message on the threads."""
+    backend = get_connection()
+    send_each = getattr(backend, "send_each", None)
+    if send_each is not None:
+        results = send_each([_email(d, backend) for d in deliveries])
+    else:
+        results = _concurrently(lambda d: _send_message(_email(d)), deliveries)
+    return [r if isinstance(r, Exception) else (None, "delivered") for r in results]
 
 
 def _send_message(message: EmailMultiAlternatives) -> None:
@@ -416,7 +566,7 @@ def _send_message(message: EmailMultiAlternatives) -> None:
         ) from exc
 
 
-SENDERS = {
+CHANNEL_SENDERS = {
     Channel.SMS.value: _send_sms,
     Channel.EMAIL.value: _send_email,
     Channel.PUSH.value: _send_push,

@@ -5,15 +5,24 @@ security notice of ``accounts.notices``, delivered here as a «security alert» 
 channel the user's preferences keep (at least one; sent at once).
 ``accounts.former_contact_notice`` is a security notice to a phone or address the
 account no longer has: one delivery, sent at once, the address wiped from the event.
+The domain events of applications (a status change, an appeal's decision riding on
+it) and documents (issued) become the applicant's notifications here: those apps emit
+their events and never call the notification centre.
 Subscriber names are stable: the outbox records deliveries under them.
 """
 
+import datetime
 import logging
 
+from django.urls import reverse
+
+from gosportal.applications.events import ApplicationEvent
+from gosportal.applications.models import Status
 from gosportal.core.crypto import decrypt
 from gosportal.core.events import subscribe
 from gosportal.core.models import OutboxEvent
 from gosportal.core.notify import EVENT as NOTIFY_EVENT
+from gosportal.documents.events import DocumentEvent
 from gosportal.notifications import services
 from gosportal.notifications.types import EVENT_TYPES
 
@@ -69,3 +78,43 @@ def on_former_contact_notice(event) -> None:
     )
     # The delivery keeps the address (encrypted, like every delivery); the event need not.
     OutboxEvent.objects.filter(pk=event.pk).update(payload={**data, "contact": ""})
+
+
+@subscribe(ApplicationEvent.STATUS_CHANGED, name="notifications.application_status")
+def on_application_status(event) -> None:
+    """The applicant hears of every status change they may see: a submission as
+    «Заявление отправлено», a request for clarification as its own type (NOT-3: SMS by
+    default), anything else as «Статус заявления изменён» with the status or the notice."""
+    data = event.payload
+    if not data.get("visible_to_applicant", True):
+        return
+    payload = {"application_number": data["number"], "service": data["service"]}
+    payload["url"] = data["url"]
+    to, previous = data["to_status"], data["from_status"]
+    if to == Status.SUBMITTED:
+        type_key = "application_submitted"
+    elif to == Status.CLARIFICATION and previous != Status.CANCELLED:
+        # (a restored application goes back to waiting and is told so as a status change)
+        type_key = "clarification_requested"
+        due = data.get("clarification_due")
+        payload["question"] = data.get("question", "")
+        payload["date"] = datetime.date.fromisoformat(due).strftime("%d.%m.%Y") if due else ""
+    else:
+        type_key = "status_changed"
+        payload["status"] = data.get("notice") or str(Status(to).label)
+    services.create_notification(
+        event_id=event.pk, user_id=data["applicant_id"], type_key=type_key, payload=payload
+    )
+
+
+@subscribe(DocumentEvent.ISSUED, name="notifications.document_issued")
+def on_document_issued(event) -> None:
+    data = event.payload
+    if not data.get("owner_id"):
+        return
+    services.create_notification(
+        event_id=event.pk,
+        user_id=data["owner_id"],
+        type_key="document_ready",
+        payload={"document": data["title"], "url": reverse("documents:list")},
+    )

@@ -13,20 +13,26 @@ from gosportal.integrations.models import SandboxMessage
 
 class CapturingEmailBackend(BaseEmailBackend):
     def send_messages(self, email_messages) -> int:
-        sent = 0
+        return len(self.send_each(list(email_messages)))
+
+    def send_each(self, email_messages: list) -> list[None]:
+        """Capture a batch in one insert; the outcome of each message (None: accepted)."""
+        rows = []
         for message in email_messages:
             html = ""
             for content, mimetype in getattr(message, "alternatives", []) or []:
                 if mimetype == "text/html":
                     html = content
-            SandboxMessage.objects.create(
-                channel=SandboxMessage.Channel.EMAIL,
-                provider_id=uuid.uuid4().hex,
-                recipient=", ".join(message.recipients()),
-                subject=message.subject[:300],
-                body=message.body,
-                html_body=html,
-                status=SandboxMessage.Status.DELIVERED,
+            rows.append(
+                SandboxMessage(
+                    channel=SandboxMessage.Channel.EMAIL,
+                    provider_id=uuid.uuid4().hex,
+                    recipient=", ".join(message.recipients()),
+                    subject=message.subject[:300],
+                    body=message.body,
+                    html_body=html,
+                    status=SandboxMessage.Status.DELIVERED,
+                )
             )
-            sent += 1
-        return sent
+        SandboxMessage.objects.bulk_create(rows)
+        return [None] * len(rows)

@@ -19,10 +19,20 @@ class SmsReceipt:
     status: str  # "sending", "delivered", "temporary-failure", "permanent-failure"
 
 
+@dataclass(frozen=True)
+class SmsMessage:
+    to: str
+    text: str
+
+
 class SmsGateway(Protocol):
     def send(self, *, to: str, text: str) -> SmsReceipt:
         """Send ``text`` to an E.164 number; raise ``SmsError`` when refused."""
         ...
+
+    # Optional: ``send_many(messages: list[SmsMessage]) -> list[SmsReceipt | SmsError]``
+    # sends a batch in one request (an operator's bulk API); without it the portal calls
+    # ``send`` concurrently, one request per message.
 
     def status(self, *, provider_id: str) -> SmsReceipt:
         """The operator's latest delivery report for a sent message (a status query)."""

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from gosportal.core import http
 from gosportal.integrations.models import SandboxMessage
-from gosportal.integrations.sms.base import SmsError, SmsReceipt
+from gosportal.integrations.sms.base import SmsError, SmsMessage, SmsReceipt
 
 logger = logging.getLogger(__name__)
 
@@ -76,35 +76,53 @@ def forget_owed_receipts() -> None:
 
 class SandboxSmsGateway:
     def send(self, *, to: str, text: str) -> SmsReceipt:
-        if not to.startswith("+7") or len(to) != 12 or not to[1:].isdigit():
-            raise SmsError("invalid destination number", temporary=False)
-        if len(text) > MAX_LENGTH:
-            raise SmsError("message too long", temporary=False)
-        provider_id = uuid.uuid4().hex
-        if to == TEMPORARY_FAILURE_NUMBER:
-            status = SandboxMessage.Status.TEMPORARY_FAILURE
-        elif to == PERMANENT_FAILURE_NUMBER:
-            status = SandboxMessage.Status.PERMANENT_FAILURE
-        elif to in REPORTED:
-            status = REPORTED[to][0]
-        else:
-            status = SandboxMessage.Status.DELIVERED
-        message = SandboxMessage.objects.create(
-            channel=SandboxMessage.Channel.SMS,
-            provider_id=provider_id,
-            recipient=to,
-            body=text,
-            status=status,
-        )
-        if to == TEMPORARY_FAILURE_NUMBER:
-            raise SmsError("operator temporarily unavailable", temporary=True)
-        if to == PERMANENT_FAILURE_NUMBER:
-            raise SmsError("unknown subscriber", temporary=False)
-        if to in REPORTED:
+        (result,) = self.send_many([SmsMessage(to=to, text=text)])
+        if isinstance(result, SmsError):
+            raise result
+        return result
+
+    def send_many(self, messages: list[SmsMessage]) -> list[SmsReceipt | SmsError]:
+        """A batch in one request, as an operator's bulk API: one row per accepted or
+        refused message, written in one insert; a result (receipt or error) per message."""
+        rows, results, owed = [], [], []
+        now = timezone.now()
+        for message in messages:
+            to, text = message.to, message.text
+            if not to.startswith("+7") or len(to) != 12 or not to[1:].isdigit():
+                results.append(SmsError("invalid destination number", temporary=False))
+                continue
+            if len(text) > MAX_LENGTH:
+                results.append(SmsError("message too long", temporary=False))
+                continue
+            provider_id = uuid.uuid4().hex
+            if to == TEMPORARY_FAILURE_NUMBER:
+                status = SandboxMessage.Status.TEMPORARY_FAILURE
+                results.append(SmsError("operator temporarily unavailable", temporary=True))
+            elif to == PERMANENT_FAILURE_NUMBER:
+                status = SandboxMessage.Status.PERMANENT_FAILURE
+                results.append(SmsError("unknown subscriber", temporary=False))
+            elif to in REPORTED:
+                status = REPORTED[to][0]
+                owed.append((now + REPORTED[to][1], provider_id, status))
+                results.append(SmsReceipt(provider_id=provider_id, status="sending"))
+            else:
+                status = SandboxMessage.Status.DELIVERED
+                results.append(SmsReceipt(provider_id=provider_id, status="delivered"))
+            rows.append(
+                SandboxMessage(
+                    channel=SandboxMessage.Channel.SMS,
+                    provider_id=provider_id,
+                    recipient=to,
+                    body=text,
+                    status=status,
+                    created_at=now,
+                )
+            )
+        SandboxMessage.objects.bulk_create(rows)
+        if owed:
             with _owed_lock:
-                _owed.append((message.created_at + REPORTED[to][1], provider_id, status))
-            return SmsReceipt(provider_id=provider_id, status="sending")
-        return SmsReceipt(provider_id=provider_id, status="delivered")
+                _owed.extend(owed)
+        return results
 
     def status(self, *, provider_id: str) -> SmsReceipt:
         message = SandboxMessage.objects.filter(
