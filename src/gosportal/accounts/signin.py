@@ -28,7 +28,7 @@ from gosportal.accounts import devices, lockout, selectors
 from gosportal.accounts.models import Authenticator, LoginEvent, User, UserSession
 from gosportal.accounts.notices import send_security_notice
 from gosportal.accounts.reauth import mark_reauthenticated
-from gosportal.accounts.sessions import end_sessions
+from gosportal.accounts.sessions import end_sessions, remember_activity
 from gosportal.core import audit
 from gosportal.core.errors import InvalidInput
 from gosportal.core.models import AuditEvent
@@ -399,7 +399,7 @@ def finish_signin(request, user: User, *, method: str) -> None:
     device = devices.describe(user_agent)
     is_new = _is_new_device_or_network(user, device, ip)
     with transaction.atomic():  # NOT-5: the warning exists exactly when the sign-in does
-        UserSession.objects.create(
+        row = UserSession.objects.create(
             user=user,
             session_key=request.session.session_key,
             ip=ip,
@@ -413,6 +413,7 @@ def finish_signin(request, user: User, *, method: str) -> None:
         audit.record("accounts.login_succeeded", actor=user, details={"method": method})
         if is_new:
             _notify_new_device(user, event)
+    remember_activity(request.session, opened=row.created_at, noted=row.last_activity)
 
 
 # --- «Это был не я» (AUTH-9) --------------------------------------------------------
