@@ -95,13 +95,15 @@ def sign_in_as(client, user, *, reauthenticated: bool = True):
 
     from gosportal.accounts.models import UserSession
     from gosportal.accounts.reauth import SESSION_KEY
+    from gosportal.accounts.sessions import remember_activity
 
     client.force_login(user)
     session = client.session
     if reauthenticated:
         session[SESSION_KEY] = int(time.time())
+    row = UserSession.objects.create(user=user, session_key=session.session_key)
+    remember_activity(session, opened=row.created_at, noted=row.last_activity)
     session.save()
-    UserSession.objects.create(user=user, session_key=session.session_key)
     return client
 
 

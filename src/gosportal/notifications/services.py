@@ -27,7 +27,7 @@ from gosportal.accounts.models import User
 from gosportal.core import audit
 from gosportal.core.errors import Forbidden, InvalidInput, NotFound
 from gosportal.integrations.sms.base import SmsError, get_sms_gateway
-from gosportal.notifications import broadcast, push
+from gosportal.notifications import broadcast, push, unread
 from gosportal.notifications.models import (
     Delivery,
     Notification,
@@ -160,6 +160,7 @@ def create_notification(
         )
         created.append(delivery.pk)
     if notification.in_inbox:
+        unread.changed(user.pk, +1)
         transaction.on_commit(lambda: broadcast.publish(user.pk))
     if queued and etype.critical:
         # Security notices go at once, from the outbox handler that made them (as the
@@ -581,6 +582,7 @@ def mark_read(*, user: User, notification_id: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        unread.changed(user.pk, -1)
     return notification
 
 
@@ -590,13 +592,17 @@ def mark_unread(*, user: User, notification_id: int) -> Notification:
     if notification.read_at is not None:
         notification.read_at = None
         notification.save(update_fields=["read_at"])
+        unread.changed(user.pk, +1)
     return notification
 
 
+@transaction.atomic
 def mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, in_inbox=True, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=user, in_inbox=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread.changed(user.pk, -marked)
+    return marked
 
 
 # --- the daily digest --------------------------------------------------------------------
@@ -673,6 +679,7 @@ def erase_notifications(user: User) -> None:
     """REC-4: messages, their deliveries (texts and contacts) and preferences go with the
     account."""
     Notification.objects.filter(user=user).delete()
+    unread.changed(user.pk, None)
     Preference.objects.filter(user=user).delete()
     QuietHours.objects.filter(user=user).delete()
     PushSubscription.objects.filter(user=user).delete()
