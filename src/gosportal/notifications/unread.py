@@ -107,6 +107,7 @@ def changed(user_id: int, delta: int | None) -> None:
             pipe.execute()
     except REDIS_ERRORS as error:
         logger.warning("unread counter of %s not marked: %s", user_id, error)
+        transaction.on_commit(lambda: _drop(client, key))
         return
 
     def apply() -> None:
@@ -114,7 +115,12 @@ def changed(user_id: int, delta: int | None) -> None:
             client.eval(_APPLY, 2, key, pending_key, "" if delta is None else str(delta))
         except REDIS_ERRORS as error:
             logger.warning("unread counter of %s not moved: %s", user_id, error)
-            with contextlib.suppress(*REDIS_ERRORS):
-                client.delete(key)
+            _drop(client, key)
 
     transaction.on_commit(apply)
+
+
+def _drop(client, key: str) -> None:
+    """Best effort after a failure: without the count the next read counts anew."""
+    with contextlib.suppress(*REDIS_ERRORS):
+        client.delete(key)
