@@ -36,6 +36,17 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends back in the portal's language: a page served in English leaves
+    English active in the thread (every real request activates its own language), and a
+    later test calling a service directly would get English messages."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _own_media_root(settings, tmp_path):
     """Each test stores uploads (and the document vault) in its own folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
