@@ -47,6 +47,17 @@ def _clean_cache():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test ends back in the portal's language: a page served in English leaves
+    English active in the thread (every real request activates its own language), and a
+    later test calling a service directly would get English messages."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _own_media_root(settings, tmp_path):
     """Each test stores uploads (and the document vault) in its own folder."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -128,13 +139,15 @@ def sign_in_as(client, user, *, reauthenticated: bool = True):
 
     from gosportal.accounts.models import UserSession
     from gosportal.accounts.reauth import SESSION_KEY
+    from gosportal.accounts.sessions import remember_activity
 
     client.force_login(user)
     session = client.session
     if reauthenticated:
         session[SESSION_KEY] = int(time.time())
+    row = UserSession.objects.create(user=user, session_key=session.session_key)
+    remember_activity(session, opened=row.created_at, noted=row.last_activity)
     session.save()
-    UserSession.objects.create(user=user, session_key=session.session_key)
     return client
 
 

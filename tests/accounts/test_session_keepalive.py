@@ -45,3 +45,17 @@ def test_signed_in_pages_carry_the_idle_warning_and_anonymous_ones_do_not(client
     html = client.get("/").content.decode()
     # 1800 s idle − 60 s write interval − 120 s warning.
     assert 'id="session-warning"' in html and 'data-warn-after="1620"' in html
+
+
+def test_keepalive_counts_for_the_idle_timeout_kept_in_the_session(client):
+    import time_machine
+
+    user = UserFactory()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in_as(client, user)
+    with time_machine.travel(start + timedelta(minutes=25), tick=False):
+        assert client.post(URL).status_code == 200
+    with time_machine.travel(start + timedelta(minutes=50), tick=False):
+        response = client.get("/accounts/sessions/")
+    assert response.status_code == 200  # idle for 25 minutes only since «Продолжить сеанс»

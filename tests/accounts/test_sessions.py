@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from gosportal.accounts.models import UserSession
@@ -82,13 +84,62 @@ def test_ending_this_session_signs_out():
     assert not is_signed_in(client)
 
 
-def test_a_session_without_a_record_is_signed_out():
+def test_a_session_without_a_record_is_signed_out_at_the_next_activity_write():
     user = UserFactory()
-    client = sign_in(browser(), user)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = sign_in(browser(), user)
+        UserSession.objects.filter(user=user).delete()
+    with time_machine.travel(start + timedelta(seconds=61), tick=False):
+        response = client.get("/accounts/sessions/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+        assert not is_signed_in(client)
+
+
+def test_a_session_opened_without_its_times_reads_its_record_once(client):
+    from gosportal.accounts.sessions import ACTIVITY_SESSION_KEY
+    from tests.conftest import sign_in_as
+
+    user = UserFactory()
+    sign_in_as(client, user)
+    session = client.session
+    del session[ACTIVITY_SESSION_KEY]  # a session opened before the times were kept in it
+    session.save()
+    with CaptureQueriesContext(connection) as first:
+        client.get("/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/")
+    reads = [q for q in first.captured_queries if "accounts_usersession" in q["sql"]]
+    assert len(reads) == 1
+    assert not any("accounts_usersession" in q["sql"] for q in second.captured_queries)
+
+
+def test_a_session_opened_without_its_times_nor_a_record_is_signed_out(client):
+    from gosportal.accounts.sessions import ACTIVITY_SESSION_KEY
+    from tests.conftest import sign_in_as
+
+    user = UserFactory()
+    sign_in_as(client, user)
+    session = client.session
+    del session[ACTIVITY_SESSION_KEY]
+    session.save()
     UserSession.objects.filter(user=user).delete()
     response = client.get("/accounts/sessions/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
-    assert not is_signed_in(client)
+
+
+def test_the_watch_decides_from_the_session_without_a_query():
+    user = UserFactory()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client = sign_in(browser(), user)
+    with (
+        time_machine.travel(start + timedelta(seconds=30), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        assert is_signed_in(client)
+    assert not any("accounts_usersession" in q["sql"] for q in queries.captured_queries)
 
 
 def test_an_idle_session_ends_after_thirty_minutes_with_a_russian_message():

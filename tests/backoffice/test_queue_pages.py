@@ -196,3 +196,37 @@ def test_the_service_filter_lists_the_agencys_services_with_applications(client,
     choices = dict(client.get(QUEUE).context["form"].fields["service"].choices)
     assert str(ours.service_id) in choices
     assert str(idle.pk) not in choices and str(theirs.service_id) not in choices
+
+
+def test_a_page_reads_the_calendar_once_and_the_staff_names_in_one_query(
+    client, officer, monkeypatch
+):
+    """The per-row deadlines come from one read of the shared calendar version."""
+    from django.core.cache import caches
+
+    from gosportal.core.calendar import VERSION_KEY
+
+    colleague = OfficerFactory(agency=officer.agency, role="officer")
+    _add(officer.agency, [1, 2, 3], assigned=colleague.user.pk)
+    _add(officer.agency, [4], assigned=officer.user.pk)
+    sign_in_as(client, officer.user)
+    client.get(QUEUE)  # the shared calendar version exists from here on
+    backend = caches["default"]
+    real_get, versions = backend.get, []
+
+    def get(key, *args, **kwargs):
+        if key == VERSION_KEY:
+            versions.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "get", get)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(QUEUE)
+    names = [q for q in queries.captured_queries if 'FROM "accounts_user" WHERE' in q["sql"]]
+    assert [row["days_left"] for row in response.context["rows"]] == [1, 2, 3, 4]
+    assert {row["assignee"] for row in response.context["rows"]} == {
+        str(colleague.user),
+        str(officer.user),
+    }
+    assert len(versions) == 1
+    assert len(names) == 2  # the signed-in officer, then the assignees' names

@@ -345,3 +345,23 @@ def test_pages_render_in_english_too(client):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
         assert 'lang="en"' in response.content.decode()
+
+
+def test_filter_choices_are_cached_and_follow_a_category_change(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    category = CategoryFactory(name="Семья и дети")
+    client.get(reverse("catalog:search"))
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("catalog:search"))
+    assert ("", "Все категории") in response.context["form"].fields["category"].choices
+    assert not any(
+        'FROM "catalog_category" WHERE "catalog_category"."parent_id" IS NULL' in q["sql"]
+        and "COUNT" not in q["sql"]
+        for q in queries.captured_queries
+    )
+    category.name = "Семья"
+    category.save()
+    choices = dict(client.get(reverse("catalog:search")).context["form"].fields["category"].choices)
+    assert choices[category.slug] == "Семья"

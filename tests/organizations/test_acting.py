@@ -1,6 +1,8 @@
 """Acting for an organisation (APP-11 groundwork): «Войти как ИП …» and back."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from gosportal.core.models import AuditEvent
 from gosportal.organizations import services
@@ -100,3 +102,47 @@ def test_acting_for_one_and_then_another_switches_directly(client, owner):
     _act(client, second.organization)
     assert client.session[SESSION_KEY] == str(second.organization.public_id)
     assert _record_in_request(client).acting_for_id == second.organization.pk
+
+
+# --- the account menu kept in the session ------------------------------------------------
+
+
+def _membership_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries.captured_queries if "organizations_" in q["sql"]]
+
+
+def test_the_menu_comes_from_the_session_opened_at_sign_in(client):
+    membership = MembershipFactory()
+    sign_in_as(client, membership.user)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/profile/").content.decode()
+    assert f"Войти как {membership.organization.full_name}" in page
+    assert _membership_reads(queries) == []
+
+
+def test_a_new_organisation_of_another_session_shows_once_organisations_are_opened(client):
+    membership = MembershipFactory()
+    sign_in_as(client, membership.user)
+    later = MembershipFactory(user=membership.user)
+    assert later.organization.full_name not in client.get("/profile/").content.decode()
+    client.get("/organizations/")
+    assert f"Войти как {later.organization.full_name}" in client.get("/profile/").content.decode()
+
+
+def test_acting_re_checks_the_membership_on_every_request_and_only_then(client, owner):
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/profile/")
+    as_oneself = _membership_reads(queries)
+    _act(client, owner.organization)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/profile/")
+    acting = _membership_reads(queries)
+    assert as_oneself == []
+    assert len(acting) == 1
+
+
+def test_a_stale_menu_entry_leads_nowhere_and_is_dropped(client, owner):
+    services.end_membership(membership=owner, reason="test")
+    assert f"Войти как {owner.organization.full_name}" in client.get("/profile/").content.decode()
+    assert _act(client, owner.organization).status_code == 404
+    assert owner.organization.full_name not in client.get("/profile/").content.decode()

@@ -177,3 +177,37 @@ def test_low_vision_of_one_user_does_not_leak_to_another(client, user):
 
 def test_account_menu_links_to_settings(signed_in):
     assert f'href="{URL}"' in signed_in.get("/").content.decode()
+
+
+# --- the preferences kept in the session ----------------------------------------------------
+
+
+def test_sign_in_keeps_the_preferences_in_the_session(client):
+    from gosportal.profiles.middleware import PREFERENCES_SESSION_KEY
+
+    user = UserFactory(language="en", time_zone="Asia/Omsk", date_format="Y-m-d")
+    sign_in_as(client, user)
+    assert client.session[PREFERENCES_SESSION_KEY] == {
+        "language": "en",
+        "time_zone": "Asia/Omsk",
+        "date_format": "Y-m-d",
+    }
+
+
+def test_pages_take_the_preferences_from_the_session_not_the_account(signed_in, user):
+    """Saving them here updates this session; pages never read them from the account."""
+    signed_in.post(URL, {**VALID, "language": "en", "date_format": "Y-m-d"})
+    type(user).objects.filter(pk=user.pk).update(language="ru", date_format="d.m.Y")
+    assert '<html lang="en"' in signed_in.get(URL).content.decode()
+
+
+def test_a_session_opened_before_preferences_were_kept_reads_them_once(client, user):
+    from gosportal.profiles.middleware import PREFERENCES_SESSION_KEY
+
+    type(user).objects.filter(pk=user.pk).update(language="en")
+    sign_in_as(client, user)
+    session = client.session
+    del session[PREFERENCES_SESSION_KEY]
+    session.save()
+    assert '<html lang="en"' in client.get(URL).content.decode()
+    assert client.session[PREFERENCES_SESSION_KEY]["language"] == "en"

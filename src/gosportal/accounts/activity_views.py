@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from gosportal.accounts import sessions, signin
 from gosportal.accounts.activity_forms import FAILED, HistoryFilterForm, IpAllowlistForm
 from gosportal.accounts.devices import device_label
-from gosportal.accounts.models import LoginEvent, User, UserSession
+from gosportal.accounts.models import LoginEvent, User
 from gosportal.accounts.reauth import reauth_required
 from gosportal.core.errors import InvalidInput
 
@@ -251,7 +251,5 @@ def session_keepalive_view(request):
     Called only when the person presses the button, so an open tab alone never
     keeps a session alive past the idle timeout.
     """
-    UserSession.objects.filter(
-        session_key=request.session.session_key, user=request.user, ended_at__isnull=True
-    ).update(last_activity=timezone.now())
+    sessions.note_activity(request, request.user, timezone.now())
     return JsonResponse({"idle_seconds": settings.SESSION_IDLE_SECONDS})

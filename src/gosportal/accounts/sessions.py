@@ -82,10 +82,53 @@ def mark_signed_out(session_key: str | None, *, reason: str) -> None:
         )
 
 
+# The session itself carries when it was opened and when its activity was last written
+# ([opened, noted] as Unix times), so the watch below decides without a read query.
+ACTIVITY_SESSION_KEY = "accounts_activity"
+
+
+def remember_activity(session: SessionBase, *, opened, noted) -> None:
+    """Store the session row's times in the session (at sign-in and on each write)."""
+    session[ACTIVITY_SESSION_KEY] = [round(opened.timestamp(), 3), round(noted.timestamp(), 3)]
+
+
+def note_activity(request, user, now) -> bool:
+    """Write the activity of this session to its row and into the session; False when the
+    row is gone or ended (the session must not go on)."""
+    key = request.session.session_key
+    written = UserSession.objects.filter(session_key=key, user=user, ended_at__isnull=True).update(
+        last_activity=now
+    )
+    if not written:
+        return False
+    times = request.session.get(ACTIVITY_SESSION_KEY)
+    if times:
+        request.session[ACTIVITY_SESSION_KEY] = [times[0], round(now.timestamp(), 3)]
+    return True
+
+
+def _times_from_row(request, user):
+    """A session signed in before its times were kept in it: read them from its row once."""
+    row = (
+        UserSession.objects.filter(session_key=request.session.session_key, user=user)
+        .values("created_at", "last_activity", "ended_at")
+        .first()
+    )
+    if row is None or row["ended_at"] is not None:
+        return None
+    remember_activity(request.session, opened=row["created_at"], noted=row["last_activity"])
+    return request.session[ACTIVITY_SESSION_KEY]
+
+
 class SessionActivityMiddleware:
-    """For signed-in requests: refuse sessions that were ended or have no record, end
-    idle (``SESSION_IDLE_SECONDS``) and too old (``SESSION_ABSOLUTE_SECONDS``) ones
-    with a message on the sign-in page, and note the activity at most once a minute.
+    """For signed-in requests: end idle (``SESSION_IDLE_SECONDS``) and too old
+    (``SESSION_ABSOLUTE_SECONDS``) sessions with a message on the sign-in page, and note
+    the activity at most once a minute (``SESSION_ACTIVITY_WRITE_SECONDS``).
+
+    The decision reads only the session: sign-in stores the row's times in it, and each
+    activity write refreshes them. That write is also the check that the row still
+    exists and is not ended; a session ended from «Активные сеансы» has its stored data
+    deleted, so it is signed out on its very next request anyway.
 
     Goes right after ``MessageMiddleware`` (it needs the user and messages).
     """
@@ -102,27 +145,28 @@ class SessionActivityMiddleware:
         return self.get_response(request)
 
     def _check(self, request, user):
-        key = request.session.session_key
-        row = (
-            UserSession.objects.filter(session_key=key, user=user)
-            .values("pk", "created_at", "last_activity", "ended_at")
-            .first()
-        )
+        times = request.session.get(ACTIVITY_SESSION_KEY) or _times_from_row(request, user)
         now = timezone.now()
-        if row is None or row["ended_at"] is not None:
+        if times is None:
             reason, text = "ended", _("Сеанс завершён. Войдите снова.")
-        elif now - row["last_activity"] > timedelta(seconds=settings.SESSION_IDLE_SECONDS):
-            reason = "idle"
-            text = _("Сеанс завершён из-за бездействия. Для безопасности войдите снова.")
-        elif now - row["created_at"] > timedelta(seconds=settings.SESSION_ABSOLUTE_SECONDS):
-            reason = "absolute"
-            text = _("Сеанс завершён: с момента входа прошло слишком много времени. Войдите снова.")
         else:
-            if now - row["last_activity"] >= timedelta(
-                seconds=settings.SESSION_ACTIVITY_WRITE_SECONDS
+            opened, noted = times
+            idle = now.timestamp() - noted
+            if idle > settings.SESSION_IDLE_SECONDS:
+                reason = "idle"
+                text = _("Сеанс завершён из-за бездействия. Для безопасности войдите снова.")
+            elif now.timestamp() - opened > settings.SESSION_ABSOLUTE_SECONDS:
+                reason = "absolute"
+                text = _(
+                    "Сеанс завершён: с момента входа прошло слишком много времени. Войдите снова."
+                )
+            elif idle < settings.SESSION_ACTIVITY_WRITE_SECONDS or note_activity(
+                request, user, now
             ):
-                UserSession.objects.filter(pk=row["pk"]).update(last_activity=now)
-            return None
+                return None
+            else:
+                reason, text = "ended", _("Сеанс завершён. Войдите снова.")
+        key = request.session.session_key
         mark_signed_out(key, reason=reason)
         audit.record("accounts.session_expired", actor=user, details={"reason": reason})
         auth_logout(request)

@@ -29,7 +29,7 @@ from gosportal.accounts import devices, lockout, selectors
 from gosportal.accounts.models import Authenticator, LoginEvent, User, UserSession
 from gosportal.accounts.notices import send_security_notice
 from gosportal.accounts.reauth import mark_reauthenticated
-from gosportal.accounts.sessions import end_sessions
+from gosportal.accounts.sessions import end_sessions, remember_activity
 from gosportal.core import audit, metrics
 from gosportal.core.errors import InvalidInput
 from gosportal.core.models import AuditEvent
@@ -462,7 +462,7 @@ def finish_signin(
         # vanishing.
         request.session.set_expiry(settings.SESSION_ABSOLUTE_SECONDS + SESSION_GRACE_SECONDS)
         request.session.save()  # the new session key exists from here on
-        UserSession.objects.create(
+        row = UserSession.objects.create(
             user=user,
             session_key=request.session.session_key,
             ip=ip,
@@ -476,6 +476,7 @@ def finish_signin(
         audit.record("accounts.login_succeeded", actor=user, details={"method": method})
         if is_new:
             _notify_new_device(user, event)
+    remember_activity(request.session, opened=row.created_at, noted=row.last_activity)
 
 
 # --- «Это был не я» (AUTH-9) --------------------------------------------------------

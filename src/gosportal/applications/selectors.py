@@ -10,6 +10,7 @@ import uuid
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext as _
 
+from gosportal.accounts.models import User
 from gosportal.applications.models import (
     ACTIVE_STATUSES,
     FINISHED_STATUSES,
@@ -19,6 +20,7 @@ from gosportal.applications.models import (
     Status,
 )
 from gosportal.catalog.models import Officer
+from gosportal.core.calendar import current as current_calendar
 from gosportal.core.calendar import working_days_between
 from gosportal.core.errors import NotFound
 from gosportal.core.validators import format_snils
@@ -186,7 +188,7 @@ def responsible_officer(application: Application) -> str:
     return f"{name}, {officer.position}" if officer.position else name
 
 
-def clarification_deadline(application, today: datetime.date) -> dict | None:
+def clarification_deadline(application, today: datetime.date, *, calendar=None) -> dict | None:
     """OFF-3: the open clarification's deadline as pages show it, or None.
 
     ``days_left`` counts working days after today up to the deadline (0 on the last
@@ -201,8 +203,50 @@ def clarification_deadline(application, today: datetime.date) -> dict | None:
         "due": due,
         "expired": False,
         "last_day": due == today,
-        "days_left": working_days_between(today, due),
+        "days_left": working_days_between(today, due, calendar=calendar),
     }
+
+
+def staff_names(user_ids) -> dict[int, str]:
+    """The shown names of these accounts (officers, applicants), in one query."""
+    ids = {pk for pk in user_ids if pk}
+    if not ids:
+        return {}
+    return {
+        user.pk: str(user)
+        for user in User.objects.filter(pk__in=ids).only("pk", "display_name", "phone", "email")
+    }
+
+
+def deadline(application, today: datetime.date, *, calendar=None) -> dict:
+    """Working days left to the due date; «overdue» once it has passed (OFF-2); the open
+    clarification's deadline, if any (OFF-3)."""
+    clarification = clarification_deadline(application, today, calendar=calendar)
+    if application.due_date is None or application.status not in ACTIVE_STATUSES:
+        return {"overdue": False, "days_left": None, "clarification": clarification}
+    if application.due_date < today:
+        return {"overdue": True, "days_left": None, "clarification": clarification}
+    return {
+        "overdue": False,
+        "days_left": working_days_between(today, application.due_date, calendar=calendar),
+        "clarification": clarification,
+    }
+
+
+def queue_rows(applications, today: datetime.date) -> list[dict]:
+    """OFF-2: a page of the queue as shown — each application with its assignee's name and
+    its deadlines, from one read of the calendar and one query for the names."""
+    applications = list(applications)
+    names = staff_names(a.assigned_officer_id for a in applications)
+    calendar = current_calendar()
+    return [
+        {
+            "application": application,
+            "assignee": names.get(application.assigned_officer_id, ""),
+            **deadline(application, today, calendar=calendar),
+        }
+        for application in applications
+    ]
 
 
 def templates_for(user, *, service=None) -> list[ApplicationTemplate]:

@@ -18,10 +18,9 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from gosportal.accounts.models import User
 from gosportal.accounts.reauth import reauth_required
 from gosportal.applications import selectors, services
-from gosportal.applications.models import ACTIVE_STATUSES, Status
+from gosportal.applications.models import Status
 from gosportal.backoffice.application_forms import (
     ApproveForm,
     AssignForm,
@@ -35,7 +34,6 @@ from gosportal.backoffice.results import approve_with_result
 from gosportal.catalog.models import Officer
 from gosportal.catalog.selectors import officer_of
 from gosportal.core import audit
-from gosportal.core.calendar import working_days_between
 from gosportal.core.errors import DomainError, NotFound, add_to_form
 from gosportal.core.files import private_download
 from gosportal.signatures.agencies import agency_certificate
@@ -65,30 +63,8 @@ def _ours(request, number: str):
         raise Http404 from error
 
 
-def staff_names(user_ids) -> dict[int, str]:
-    """The shown names of these accounts (officers, applicants), in one query."""
-    ids = {pk for pk in user_ids if pk}
-    if not ids:
-        return {}
-    return {
-        user.pk: str(user)
-        for user in User.objects.filter(pk__in=ids).only("pk", "display_name", "phone", "email")
-    }
-
-
-def _deadline(application, today) -> dict:
-    """Working days left to the due date; «overdue» once it has passed (OFF-2); the open
-    clarification's deadline, if any (OFF-3)."""
-    clarification = selectors.clarification_deadline(application, today)
-    if application.due_date is None or application.status not in ACTIVE_STATUSES:
-        return {"overdue": False, "days_left": None, "clarification": clarification}
-    if application.due_date < today:
-        return {"overdue": True, "days_left": None, "clarification": clarification}
-    return {
-        "overdue": False,
-        "days_left": working_days_between(today, application.due_date),
-        "clarification": clarification,
-    }
+# The appeal desk shows staff names the same way.
+staff_names = selectors.staff_names
 
 
 @require_GET
@@ -116,8 +92,6 @@ def queue_view(request):
         before=request.GET.get("before", "")[:40],
         size=PAGE_SIZE,
     )
-    shown = page.rows
-    names = staff_names(a.assigned_officer_id for a in shown)
     query = {name: request.GET[name] for name in form.fields if request.GET.get(name)}
 
     def page_url(**cursor):
@@ -126,14 +100,7 @@ def queue_view(request):
     context = {
         "agency": agency,
         "form": form,
-        "rows": [
-            {
-                "application": application,
-                "assignee": names.get(application.assigned_officer_id, ""),
-                **_deadline(application, today),
-            }
-            for application in shown
-        ],
+        "rows": selectors.queue_rows(page.rows, today),
         "next_url": page_url(after=page.next) if page.next else "",
         "previous_url": page_url(before=page.previous) if page.previous else "",
         "first_url": page_url() if page.previous else "",
@@ -178,7 +145,7 @@ def _detail(request, application, *, status=200, **forms):
         "attachments": list(application.attachments.all()),
         "changes": [{"change": c, "actor": names.get(c.actor_id, "")} for c in changes],
         "assignee": names.get(application.assigned_officer_id, ""),
-        **_deadline(application, timezone.localdate()),
+        **selectors.deadline(application, timezone.localdate()),
         "may_decide": may_decide,
         "may_assign": officer.role == "head" and application.is_active and not own,
         "may_take": may_decide

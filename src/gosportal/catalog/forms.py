@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gosportal.catalog.models import Category, Service
+from gosportal.catalog.models import Service
 from gosportal.catalog.regions import REGIONS
 from gosportal.catalog.search import MAX_QUERY_LENGTH
+from gosportal.catalog.selectors import category_choices
 
 ANY = ("", _("Любой"))
 
@@ -53,7 +54,7 @@ class FilterForm(forms.Form):
         if with_category:
             self.fields["category"].choices = [
                 ("", _("Все категории")),
-                *Category.objects.filter(parent=None).values_list("slug", "name"),
+                *category_choices(),
             ]
         else:
             del self.fields["category"]

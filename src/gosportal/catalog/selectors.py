@@ -1,5 +1,7 @@
 """Reads of agencies and their staff; every one takes the acting user (OFF-1)."""
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -108,6 +110,29 @@ def published_service(slug: str) -> Service:
     if service is None:
         raise NotFound(_("Услуга не найдена."))
     return service
+
+
+CATEGORY_CHOICES_KEY = "catalog:category-choices"
+CATEGORY_CHOICES_SECONDS = 3600  # a backstop: every change of a category drops them at once
+
+
+def category_choices() -> list[tuple[str, str]]:
+    """(slug, name) of the top-level categories for the filter form, from the cache.
+
+    Every save or delete of a category drops them (``forget_category_choices``).
+    """
+    choices = cache.get(CATEGORY_CHOICES_KEY)
+    if choices is None:
+        choices = list(Category.objects.filter(parent=None).values_list("slug", "name"))
+        cache.set(CATEGORY_CHOICES_KEY, choices, CATEGORY_CHOICES_SECONDS)
+    return [tuple(choice) for choice in choices]
+
+
+def forget_category_choices(**kwargs) -> None:
+    """A category changed (``post_save`` / ``post_delete``): drop the cached choices now
+    and again after commit, so no page keeps what it read before the change was visible."""
+    cache.delete(CATEGORY_CHOICES_KEY)
+    transaction.on_commit(lambda: cache.delete(CATEGORY_CHOICES_KEY))
 
 
 def top_categories() -> list[Category]:

@@ -132,6 +132,12 @@ def calendar_changed() -> None:
     transaction.on_commit(_bump_version)
 
 
+def current() -> _Years:
+    """The calendar as it is now, for many computations on one page: the shared version
+    is read once (pass it as ``calendar=`` to the functions below)."""
+    return _years()
+
+
 def check_working_days(days: int) -> None:
     if days < 0:
         raise ValueError(f"the number of working days must not be negative, got {days}")
@@ -170,11 +176,11 @@ def add_working_days(start: date, days: int) -> date:
     return day
 
 
-def working_days_between(start: date, end: date) -> int:
+def working_days_between(start: date, end: date, *, calendar: _Years | None = None) -> int:
     """How many working days lie in ``(start, end]``; zero when ``end == start``."""
     if end < start:
         raise ValueError(f"the end ({end}) precedes the start ({start})")
-    years = _years()
+    years = calendar or _years()
     years.load(start, end)
     count = 0
     day = start

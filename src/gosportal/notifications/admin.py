@@ -3,6 +3,7 @@
 
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -11,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from gosportal.core.errors import InvalidInput
+from gosportal.notifications import unread
 from gosportal.notifications.models import Delivery, Notification, NotificationTemplate
 from gosportal.notifications.rendering import check_template
 from gosportal.notifications.types import EVENT_TYPES
@@ -105,3 +107,14 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            unread.changed(obj.user_id, None)
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            for user_id in set(queryset.values_list("user_id", flat=True)):
+                unread.changed(user_id, None)
+            super().delete_queryset(request, queryset)

@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from gosportal.accounts.models import User
+from gosportal.notifications import unread
 from gosportal.notifications.models import Delivery, Notification
 from gosportal.notifications.types import EVENT_TYPES
 
@@ -17,7 +18,8 @@ def inbox_for(user: User, *, unread: bool = False, type_key: str = "") -> QueryS
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(user=user, in_inbox=True, read_at__isnull=True).count()
+    """The header's counter: from the cache when it is shared, else counted (``unread``)."""
+    return unread.count(user.pk)
 
 
 def latest_id(user_id: int) -> int:
@@ -48,4 +50,4 @@ def deliveries_for(user: User, *, channel: str = "") -> QuerySet[Delivery]:
 
 
 def unread_count_of(user_id: int) -> int:
-    return Notification.objects.filter(user_id=user_id, in_inbox=True, read_at__isnull=True).count()
+    return unread.count(user_id)

@@ -30,7 +30,7 @@ from gosportal.core import audit, events
 from gosportal.core.claims import claim, update_each
 from gosportal.core.errors import Forbidden, InvalidInput, NotFound
 from gosportal.integrations.sms.base import SmsError, SmsMessage, get_sms_gateway
-from gosportal.notifications import broadcast, push
+from gosportal.notifications import broadcast, push, unread
 from gosportal.notifications.models import (
     Delivery,
     Notification,
@@ -168,6 +168,7 @@ def create_notification(
         )
         created.append(delivery.pk)
     if notification.in_inbox:
+        unread.changed(user.pk, +1)
         transaction.on_commit(lambda: broadcast.publish(user.pk))
     if queued and etype.critical:
         # Security notices go at once, once the outbox handler that made them has
@@ -731,6 +732,7 @@ def mark_read(*, user: User, notification_id: int) -> Notification:
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        unread.changed(user.pk, -1)
     return notification
 
 
@@ -740,13 +742,17 @@ def mark_unread(*, user: User, notification_id: int) -> Notification:
     if notification.read_at is not None:
         notification.read_at = None
         notification.save(update_fields=["read_at"])
+        unread.changed(user.pk, +1)
     return notification
 
 
+@transaction.atomic
 def mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(user=user, in_inbox=True, read_at__isnull=True).update(
+    marked = Notification.objects.filter(user=user, in_inbox=True, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread.changed(user.pk, -marked)
+    return marked
 
 
 # --- the daily digest --------------------------------------------------------------------
@@ -823,6 +829,7 @@ def erase_notifications(user: User) -> None:
     """REC-4: messages, their deliveries (texts and contacts) and preferences go with the
     account."""
     Notification.objects.filter(user=user).delete()
+    unread.changed(user.pk, None)
     Preference.objects.filter(user=user).delete()
     QuietHours.objects.filter(user=user).delete()
     PushSubscription.objects.filter(user=user).delete()

@@ -28,6 +28,8 @@ def organization_for(user: User, public_id) -> Organization | None:
 
 # The session remembers the organisation a person acts for (organizations.acting).
 ACTING_SESSION_KEY = "acting_organization"
+# ... and the account menu's list of organisations (organizations.acting.menu_entries).
+MENU_SESSION_KEY = "organizations_menu"
 
 
 def _load(request) -> Organization | None:
@@ -36,8 +38,10 @@ def _load(request) -> Organization | None:
         return None
     organization = organization_for(request.user, public_id)
     if organization is None:
-        # The membership ended (or the organisation went): back to acting as oneself.
+        # The membership ended (or the organisation went): back to acting as oneself,
+        # and the menu is read again on its next use.
         del request.session[ACTING_SESSION_KEY]
+        request.session.pop(MENU_SESSION_KEY, None)
     return organization
 
 

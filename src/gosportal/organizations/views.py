@@ -51,8 +51,10 @@ def _obstacle(user: User) -> dict | None:
 @login_required
 @require_GET
 def index_view(request):
+    organizations = list(organizations_of(request.user))
+    acting.remember_menu(request.session, organizations)  # the menu follows what is shown
     context = {
-        "organizations": organizations_of(request.user),
+        "organizations": organizations,
         "obstacle": _obstacle(request.user),
         "form": EntrepreneurForm(),
     }
@@ -73,6 +75,7 @@ def new_entrepreneur_view(request):
         except DomainError as error:
             add_to_form(form, error)
         else:
+            acting.refresh_menu(request)
             messages.success(
                 request,
                 _("%(name)s добавлен. Чтобы действовать от его имени, выберите «Войти как ИП».")

@@ -8,6 +8,8 @@ class ProfilesConfig(AppConfig):
     verbose_name = _("Персональные данные")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
         from gosportal.core.schedule import register_job
 
         # PROF-8: daily; each reminder is sent once per occasion, so a restart re-running it
@@ -20,6 +22,9 @@ class ProfilesConfig(AppConfig):
 
         register_login_resolver(user_by_snils)  # AUTH-1: sign-in and recovery by SNILS
         register_eraser(erase_profile)  # REC-4
+        from gosportal.profiles.middleware import remember_preferences_at_sign_in
+
+        user_logged_in.connect(remember_preferences_at_sign_in, dispatch_uid="profiles.preferences")
         from gosportal.profiles.data_requests import erase_data_requests
         from gosportal.profiles.documents import erase_documents
         from gosportal.profiles.scans import erase_passport_scans

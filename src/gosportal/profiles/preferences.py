@@ -62,7 +62,11 @@ CURRENT_CONSENT_VERSION = "2026-11"
 
 def user_time_zone(user) -> ZoneInfo | None:
     """The user's zone if it is one we offer, else None (the portal's default applies)."""
-    name = getattr(user, "time_zone", "")
+    return time_zone_named(getattr(user, "time_zone", ""))
+
+
+def time_zone_named(name: str) -> ZoneInfo | None:
+    """The zone ``name`` if it is one we offer, else None."""
     return ZoneInfo(name) if name in dict(TIME_ZONES) else None
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from gosportal.core.errors import DomainError, NotFound, add_to_form
 from gosportal.profiles import preferences
+from gosportal.profiles.middleware import remember_preferences
 from gosportal.profiles.settings_forms import GrantConsentForm, PreferencesForm, RevokeConsentForm
 
 
@@ -40,6 +41,7 @@ def settings_view(request):
         except DomainError as error:
             add_to_form(form, error)
         else:
+            remember_preferences(request.session, user)
             # The confirmation is already in the language just chosen.
             translation.activate(user.language)
             messages.success(request, _("Настройки сохранены."))

@@ -1,4 +1,5 @@
-"""The unread counter in the header (NOT-1): one COUNT query per page for signed-in users."""
+"""The unread counter in the header (NOT-1): from the shared cache, or one COUNT query
+per page for signed-in users (``notifications.unread``)."""
 
 from django import template
 
