@@ -98,6 +98,9 @@ def test_every_operation_answers_the_extremes_of_its_parameters(api_schema, citi
     assert calls >= 24  # the deadline's 3 dates × 8 numbers at least
 
 
+# Loading the schema is a request through the WSGI handler, which checks the database
+# connection before each request.
+@pytest.mark.django_db(transaction=True)
 def test_the_walk_finds_the_operations(api_schema):
     # A new operation is fuzzed without touching this file; this pins that the walk
     # above finds the operations at all.
