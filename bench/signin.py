@@ -6,8 +6,7 @@ Measures, in one run on this machine, at a concurrency of one process per core:
    a right password, answered by a redirect into the cabinet (password check, session,
    session list entry, history entry, audit row, ``last_login``, counters), each worker
    process driving Django's test client (the whole middleware stack and the view; no
-   HTTP server, because the server command is being reworked), one new browser per
-   sign-in;
+   HTTP server, whose cost pages.py measures), one new browser per sign-in;
 2. the ceiling: ``argon2.PasswordHasher().verify`` per second with the same parameters
    (time cost, memory cost, parallelism of the portal's settings) in as many processes.
 
