@@ -12,6 +12,7 @@ from gosportal.catalog.models import (
     Officer,
     Service,
 )
+from gosportal.core.db import read_replica
 from gosportal.core.errors import NotFound
 
 
@@ -110,6 +111,7 @@ def published_service(slug: str) -> Service:
     return service
 
 
+@read_replica()
 def top_categories() -> list[Category]:
     """Top-level categories with the number of published services in each (and children)."""
     counts = Count("services", filter=Q(services__is_published=True), distinct=True)
