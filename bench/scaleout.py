@@ -411,6 +411,13 @@ def main() -> None:
                 for name, path, cookie in targets:
                     results[name].append(pages.hey(port, path, cookie, concurrency, args.seconds))
             bare = [rps for rps, _p95 in results["bare view"]]
+            # The ceiling of one stack: the bare view on one web process, without nginx.
+            one = int(web[0].rsplit(":", 1)[1])
+            _name, bare_path, bare_cookie = targets[0]
+            results["bare view, one web process, no nginx"] = [
+                pages.hey(one, bare_path, bare_cookie, concurrency, args.seconds)
+                for _round in range(args.rounds)
+            ]
             print(f"\nnginx → 2 web stacks, c={concurrency}, load {os.getloadavg()[0]:.2f}")
             print("| page | rps (rounds) | of bare | p95 ms |")
             print("| --- | --- | --- | --- |")
