@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from gosportal.applications import selectors
 from gosportal.applications.models import Application, Status
-from gosportal.core.db import PIN_COOKIE, ReplicaRouter, read_replica
+from gosportal.core.db import PIN_COOKIE, ReplicaRouter, primary_only, read_replica
 from tests.conftest import sign_in_as
 from tests.factories import OfficerFactory, ServiceFactory, UserFactory
 
@@ -128,6 +128,17 @@ def test_reads_inside_a_transaction_stay_on_the_primary(replica_on, officer):
         "replica", lambda: selectors.queue_page(selectors.agency_queue(officer.agency))
     )
     assert len(page.rows) == 1 and _reads(on_replica)
+
+
+def test_primary_only_overrides_read_replica(replica_on, officer):
+    _submitted(officer.agency)
+
+    def forced():
+        with primary_only():
+            return selectors.queue_page(selectors.agency_queue(officer.agency))
+
+    page, on_replica = _on("replica", forced)
+    assert len(page.rows) == 1 and on_replica == []
 
 
 def test_without_a_replica_every_read_stays_on_the_primary(client, officer):
