@@ -3,7 +3,8 @@
 #   runtime: Tesseract OCR with Russian (passport pre-checks), poppler (PDF pages to
 #            images), Pango and DejaVu fonts (PDF documents rendered by WeasyPrint);
 #   test:    the above plus Chromium (browser tests) and gettext (translation checks);
-#   bench:   the runtime packages plus hey (HTTP load generator for bench/pages.py).
+#   bench:   the runtime packages plus hey (HTTP load generator for bench/pages.py)
+#            and nginx (the load balancer of bench/scaleout.py).
 set -euo pipefail
 mode="${1:-runtime}"
 need_apt=()
@@ -18,6 +19,7 @@ if [ "$mode" = "test" ]; then
 fi
 if [ "$mode" = "bench" ]; then
   command -v hey >/dev/null 2>&1 || need_apt+=(hey)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need_apt+=(nginx)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "gosportal.core.middleware.RequestContextMiddleware",
     "gosportal.core.metrics.request_metrics_middleware",
+    "gosportal.core.db.primary_pin_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -196,6 +197,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DATABAS
         "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
         "max_idle": 300,
     }
+# A read replica (docs/operations.md, "Scaling past one machine"): the alias "replica",
+# which only the reads inside core.db.read_replica() use (the busiest lists), never
+# writes, never a transaction's reads, never a browser's requests for
+# DATABASE_REPLICA_LAG seconds after it wrote. Tests get the alias as a mirror of the
+# test database (routing off unless a test turns DATABASE_READ_REPLICA on).
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+DATABASE_READ_REPLICA = bool(DATABASE_REPLICA_URL) and not TESTING
+DATABASE_REPLICA_LAG = env_int("DATABASE_REPLICA_LAG", 5)
+if TESTING:
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
+elif DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"]
+    )
+    if "pool" in DATABASES["default"].get("OPTIONS", {}):
+        DATABASES["replica"].setdefault("OPTIONS", {})["pool"] = {
+            **DATABASES["default"]["OPTIONS"]["pool"]
+        }
+DATABASE_ROUTERS = ["gosportal.core.db.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL")

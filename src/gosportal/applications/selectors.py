@@ -22,6 +22,7 @@ from gosportal.applications.models import (
 from gosportal.catalog.models import Officer
 from gosportal.core.calendar import current as current_calendar
 from gosportal.core.calendar import working_days_between
+from gosportal.core.db import read_replica
 from gosportal.core.errors import NotFound
 from gosportal.core.validators import format_snils
 from gosportal.profiles.selectors import full_name
@@ -131,6 +132,7 @@ def _decode_cursor(cursor: str, sort: str) -> list | None:
     return parsed
 
 
+@read_replica()
 def page_of(rows: QuerySet[Application], *, sort: str = "new", after: str = ""):
     """One keyset page (no OFFSET) and the cursor of the next one, or ''."""
     columns = SORTS.get(sort, SORTS["new"])
@@ -152,6 +154,7 @@ def page_of(rows: QuerySet[Application], *, sort: str = "new", after: str = ""):
     return page, (encode_cursor(page[-1], sort) if more and page else "")
 
 
+@read_replica()
 def services_applied_for(user):
     """(id, title) of the services the user has applications for, for the filter."""
     from gosportal.catalog.models import Service
@@ -354,6 +357,7 @@ def _queue_read(rows, position, *, backward: bool, limit: int) -> list:
     return found
 
 
+@read_replica()
 def queue_page(
     rows: QuerySet[Application], *, after: str = "", before: str = "", size: int = AGENCY_PAGE_SIZE
 ) -> QueuePage:
@@ -385,6 +389,7 @@ def queue_page(
     )
 
 
+@read_replica()
 def agency_services(agency):
     """(id, title) of the agency's services it has applications for, for the filter.
 

@@ -14,6 +14,7 @@ from gosportal.catalog.models import (
     Officer,
     Service,
 )
+from gosportal.core.db import read_replica
 from gosportal.core.errors import NotFound
 
 
@@ -135,6 +136,7 @@ def forget_category_choices(**kwargs) -> None:
     transaction.on_commit(lambda: cache.delete(CATEGORY_CHOICES_KEY))
 
 
+@read_replica()
 def top_categories() -> list[Category]:
     """Top-level categories with the number of published services in each (and children)."""
     counts = Count("services", filter=Q(services__is_published=True), distinct=True)

@@ -15,6 +15,7 @@ from gosportal.accounts.levels import has_level, next_step
 from gosportal.catalog import external, search, selectors, services
 from gosportal.catalog.forms import FilterForm
 from gosportal.catalog.models import Category, Service
+from gosportal.core.db import read_replica
 from gosportal.core.errors import DomainError, NotFound
 
 PAGE_SIZE = 20
@@ -23,7 +24,9 @@ POPULAR_COUNT = 8
 
 def _page(request, services_qs):
     """One page of a list and the pager's links, keeping the other GET parameters."""
-    page = Paginator(services_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    with read_replica():
+        page = Paginator(services_qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        services = list(page.object_list)
     params = {k: v for k, v in request.GET.items() if k != "page" and v}
 
     def link(number):
@@ -31,7 +34,7 @@ def _page(request, services_qs):
 
     return {
         "page": page,
-        "services": list(page.object_list),
+        "services": services,
         "previous_url": link(page.previous_page_number()) if page.has_previous() else "",
         "next_url": link(page.next_page_number()) if page.has_next() else "",
     }
