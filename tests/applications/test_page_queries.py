@@ -23,7 +23,7 @@ CHROME = 3
 PAGES = {
     "home": 3,
     "applications": 5,  # + the services filter, the page of applications
-    "inbox": 8,  # + the total, the newest id, a failed channel per channel, the unread tab
+    "inbox": 6,  # + the total, the newest id, the failed channels in one query, the unread tab
     "card": 9,  # + application, versions, history, attachments, documents, appeals
     "catalog": 6,  # + categories with counts, popular and new services
     "profile": 8,  # + profile, checks, documents, pending requests, passport scan

@@ -48,3 +48,20 @@ def test_history_filters_by_channel(client):
 
 def test_history_needs_sign_in(client):
     assert client.get(reverse("notifications:history")).status_code == 302
+
+
+def test_the_prompt_goes_once_the_last_message_of_the_channel_is_delivered(client):
+    user = UserFactory(email_confirmed=True, phone=PERMANENT_FAILURE_NUMBER)
+    notification_for(user, "appointment_reminder", place="МФЦ", time="24.11.2026 11:30")
+    services.send_due()
+    assert services.undelivered_contacts(user) == {"sms"}
+
+    user.phone = "+79161234567"  # the person fixed the number
+    user.save(update_fields=["phone"])
+    notification_for(user, "appointment_reminder", place="МФЦ", time="25.11.2026 11:30")
+    services.send_due()
+
+    assert services.undelivered_contacts(user) == set()
+    sign_in_as(client, user)
+    page = client.get(reverse("notifications:history")).content.decode()
+    assert "SMS на ваш телефон не доставляются" not in page

@@ -20,7 +20,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connections, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -807,19 +807,24 @@ def _send_digest(user_id: int, deliveries: list[Delivery], now) -> bool:
 
 
 def undelivered_contacts(user: User) -> set[str]:
-    """Channels whose last finished delivery failed for good: the user should fix them."""
-    failed = set()
+    """Channels whose last finished delivery failed for good: the user should fix them.
+
+    One query: the last finished delivery of each channel, found by a subquery each."""
+    last_of_each = Q()
     for channel in SENT_CHANNELS:
-        last = (
-            Delivery.objects.filter(notification__user=user, channel=channel)
-            .filter(~Q(finished_at=None))
-            .order_by("-finished_at", "-id")
-            .values_list("status", flat=True)
-            .first()
+        last_of_each |= Q(
+            pk=Subquery(
+                Delivery.objects.filter(notification__user_id=user.pk, channel=channel)
+                .filter(~Q(finished_at=None))
+                .order_by("-finished_at", "-id")
+                .values("pk")[:1]
+            )
         )
-        if last == Delivery.Status.PERMANENT_FAILURE:
-            failed.add(channel.value)
-    return failed
+    return set(
+        Delivery.objects.filter(last_of_each)
+        .filter(status=Delivery.Status.PERMANENT_FAILURE)
+        .values_list("channel", flat=True)
+    )
 
 
 # --- the account's data (REC-4, PROF-7) --------------------------------------------------
