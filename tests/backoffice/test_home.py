@@ -91,3 +91,25 @@ def test_the_header_links_to_the_desks_only_for_staff(client, who, shown):
     page = client.get("/profile/").content.decode()
     assert ('href="/desk/"' in page) is shown
     assert 'href="/applications/"' in page  # «Мои заявления» for everyone signed in
+
+
+@pytest.mark.parametrize(
+    ("who", "shown"),
+    [
+        ("citizen", False),
+        ("inactive_officer", False),
+        ("officer", True),
+        ("administrator", True),
+        ("operator", True),
+    ],
+)
+def test_the_header_offers_the_desks_to_those_who_may_enter(client, who, shown):
+    users = {
+        "citizen": UserFactory,
+        "inactive_officer": inactive_officer,
+        "operator": operator,
+    }
+    user = users[who]() if who in users else OfficerFactory(role=who).user
+    sign_in_as(client, user)  # the link is worked out at sign-in
+    page = client.get("/").content.decode()
+    assert (f'href="{URL}"' in page) is shown

@@ -82,8 +82,14 @@ def desks_for(user) -> list[Desk]:
 
 def may_enter(user) -> bool:
     """Who sees «Рабочие места»: anyone with a desk, and every active officer of an agency
-    (a new officer may have none yet and is told so rather than refused)."""
-    return bool(desks_for(user)) or officer_of(user) is not None
+    (a new officer may have none yet and is told so rather than refused).
+
+    Every desk that is not a permission's needs an agency membership, so one membership
+    read and the permissions answer it (evaluating each desk read the membership per
+    desk)."""
+    if officer_of(user) is not None:
+        return True
+    return user.is_authenticated and user.is_active and holds_desk_permission(user)
 
 
 _LINK_SESSION_KEY = "backoffice_desk_link"
