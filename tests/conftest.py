@@ -172,14 +172,24 @@ def s3_server():
 
     import boto3
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    # The listening socket is made here and handed to the server (werkzeug serves an
+    # inherited socket named by WERKZEUG_SERVER_FD), so the port accepts connections
+    # before the child has even started: nothing to wait for, no port to race for.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(64)
+        port = listener.getsockname()[1]
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=[listener.fileno()],
+            env={
+                **os.environ,
+                "WERKZEUG_RUN_MAIN": "true",
+                "WERKZEUG_SERVER_FD": str(listener.fileno()),
+            },
+        )
     endpoint = f"http://127.0.0.1:{port}"
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     bucket = f"vault-{worker}".lower().replace("_", "-")
@@ -191,27 +201,11 @@ def s3_server():
         aws_secret_access_key=S3_KEYS["secret_key"],
     )
     try:
-        _wait_until_listening(process, port)
         client.create_bucket(Bucket=bucket)
         yield {"endpoint_url": endpoint, "bucket_name": bucket, "client": client}
     finally:
         process.terminate()
         process.wait(timeout=30)
-
-
-def _wait_until_listening(process, port: int) -> None:
-    import time
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError("the S3 server (moto) did not start")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.05)  # polling a condition (the port accepts), not waiting for luck
-    raise RuntimeError("the S3 server (moto) did not listen within 60 s")
 
 
 class S3Vault:
